@@ -1,0 +1,76 @@
+# npuops.gptoss: the two commands that matter are `make demo` and `make test`.
+# Every target installs what it needs: the Python toolchain into .venv, Docker and the simulated fleet on demand.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+VENV := $(ROOT)/.venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+COLL_LINK := $(ROOT)/.cache/collections/ansible_collections/npuops/gptoss
+STATE ?= /var/tmp/npuops-sim
+SIM_INVENTORY ?= inventories/sim
+
+export PATH := $(VENV)/bin:$(PATH)
+export ANSIBLE_CONFIG := $(ROOT)/ansible.cfg
+export ANSIBLE_COLLECTIONS_PATH := $(ROOT)/.cache/collections
+export ANSIBLE_ROLES_PATH := $(ROOT)/roles
+export NPUOPS_SIM_STATE := $(STATE)
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help venv collection-link sim-up sim-down demo test unit lint sanity molecule bench clean
+
+help:
+	@echo "make demo       bring up the simulated fleet and run playbooks/site.yml against it"
+	@echo "make test       every test tier: unit, lint, sanity, molecule"
+	@echo "make unit|lint|sanity|molecule   one tier"
+	@echo "make sim-up|sim-down             the simulated fleet alone"
+
+$(STAMP): requirements-dev.txt
+	@test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+venv: $(STAMP)
+
+collection-link:
+	@mkdir -p $(dir $(COLL_LINK))
+	@test -L $(COLL_LINK) && test "$$(readlink $(COLL_LINK))" = "$(ROOT)" || ln -sfn $(ROOT) $(COLL_LINK)
+
+sim-up: venv collection-link
+	ansible-playbook -i $(SIM_INVENTORY) sim/playbooks/up.yml
+
+sim-down: venv collection-link
+	ansible-playbook -i $(SIM_INVENTORY) sim/playbooks/down.yml
+
+demo: venv collection-link
+	@start=$$(date +%s); \
+	$(MAKE) --no-print-directory sim-up; \
+	ansible-playbook -i $(SIM_INVENTORY) playbooks/site.yml; \
+	took=$$(( $$(date +%s) - start )); mkdir -p $(STATE); \
+	prev=$$(cat $(STATE)/demo-seconds 2>/dev/null || echo); echo $$took > $(STATE)/demo-seconds; \
+	echo "demo: completed in $$took s$${prev:+ (previous run: $$prev s)}"
+
+test: unit lint sanity molecule
+	@echo "make test: every tier passed"
+
+unit: venv collection-link
+	python -m pytest tests/unit
+
+lint: venv collection-link
+	yamllint -s .
+	ansible-lint
+
+sanity: venv
+	bash tests/sanity/run.sh
+
+molecule: venv collection-link
+	sim/bin/engine-up.sh
+	molecule test --all
+
+bench: venv collection-link
+	@for b in tests/bench/bench_*.py; do echo "== $$b"; python $$b; done
+
+clean:
+	rm -rf .cache .pytest_cache
