@@ -19,12 +19,12 @@ export ANSIBLE_ROLES_PATH := $(ROOT)/roles
 export NPUOPS_SIM_STATE := $(STATE)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help venv collection-link sim-up sim-down demo test unit lint sanity molecule bench clean
+.PHONY: help venv collection-link sim-up sim-down demo test unit lint sanity molecule integration bench clean
 
 help:
 	@echo "make demo       bring up the simulated fleet and run playbooks/site.yml against it"
 	@echo "make test       every test tier: unit, lint, sanity, molecule"
-	@echo "make unit|lint|sanity|molecule   one tier"
+	@echo "make unit|lint|sanity|molecule|integration   one tier"
 	@echo "make sim-up|sim-down             the simulated fleet alone"
 
 $(STAMP): requirements-dev.txt
@@ -52,7 +52,7 @@ demo: venv collection-link
 	prev=$$(cat $(STATE)/demo-seconds 2>/dev/null || echo); echo $$took > $(STATE)/demo-seconds; \
 	echo "demo: completed in $$took s$${prev:+ (previous run: $$prev s)}"
 
-test: unit lint sanity molecule
+test: unit lint sanity molecule integration
 	@echo "make test: every tier passed"
 
 unit: venv collection-link
@@ -68,6 +68,9 @@ sanity: venv
 molecule: venv collection-link
 	sim/bin/engine-up.sh
 	molecule test --all
+
+integration: venv collection-link
+	python -m pytest tests/integration
 
 bench: venv collection-link
 	@for b in tests/bench/bench_*.py; do echo "== $$b"; python $$b; done

@@ -8,7 +8,7 @@ DOCUMENTATION = r"""
 name: text_table
 short_description: Render a list of dictionaries as an aligned text table
 version_added: 0.1.0
-author: npuops contributors
+author: npuops contributors (@npuops)
 description:
   - Renders rows as a plain-text table with a header line and a rule, one column per requested key,
     so fleet summaries read well in C(ansible-playbook) output and in report files.
