@@ -11,16 +11,9 @@ if docker info >/dev/null 2>&1; then
   exit 0
 fi
 
-if ! command -v dockerd >/dev/null 2>&1; then
-  echo "engine-up: installing Debian's docker.io"
-  if [ "$(id -u)" -ne 0 ]; then
-    echo "engine-up: docker.io is missing and this is not root; install it first" >&2
-    exit 1
-  fi
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -q >/dev/null
-  apt-get install -y -q docker.io >/dev/null
-fi
+# The client alone (some images ship one) is not enough: dockerd comes with Debian's docker.io.
+command -v dockerd >/dev/null 2>&1 || "$(dirname "$0")/apt-ensure.sh" docker.io
+"$(dirname "$0")/apt-ensure.sh" curl iptables
 
 if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
   systemctl start docker || true

@@ -26,10 +26,7 @@ wait_http() {  # url, expected status codes (regex)
 
 start_registry() {
   mkdir -p "$reg_dir/data"
-  command -v docker-registry >/dev/null 2>&1 || {
-    echo "services: installing Debian's docker-registry and apache2-utils" >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q docker-registry apache2-utils >/dev/null
-  }
+  "$(dirname "$0")/apt-ensure.sh" docker-registry apache2-utils curl
   # One password per machine, kept with the registry data; readable by root only.
   if [ ! -s "$reg_dir/password" ]; then
     (umask 077; head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$reg_dir/password")

@@ -30,10 +30,7 @@ if docker image inspect "$ref" >/dev/null 2>&1; then
   exit 0
 fi
 
-command -v debootstrap >/dev/null 2>&1 || {
-  echo "build-host-image: installing debootstrap" >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q debootstrap >/dev/null
-}
+"$here/../bin/apt-ensure.sh" debootstrap
 
 work=$(mktemp -d /var/tmp/npuops-rootfs.XXXXXX)
 trap 'rm -rf "$work"' EXIT

@@ -27,5 +27,5 @@ def test_tools_ansible_needs(host, tool):
 
 def test_simulated_hardware_matches_inventory(host):
     topology = json.loads(host.file("/etc/npuops-sim/npu.json").content_string)
-    assert topology["model"] == "910B4"
+    assert topology["chip"] == "910B4"
     assert topology["npu_count"] == 8
