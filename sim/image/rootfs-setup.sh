@@ -26,4 +26,23 @@ for unit in getty@tty1.service serial-getty@.service systemd-udevd.service syste
 done
 ln -sf /lib/systemd/system/multi-user.target "$root/etc/systemd/system/default.target"
 
+# A container shares the kernel's boot_id, so ansible.builtin.reboot would wait forever for it to change.
+# Give every boot of the container (a reboot restarts it under its restart policy) an id of its own.
+cat > "$root/etc/systemd/system/npuops-sim-boot-id.service" <<'UNIT'
+[Unit]
+Description=Per-boot id for a simulated host
+DefaultDependencies=no
+Before=sysinit.target
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/bin/sh -c 'cat /proc/sys/kernel/random/uuid > /run/npuops-sim-boot-id && mount --bind /run/npuops-sim-boot-id /proc/sys/kernel/random/boot_id'
+
+[Install]
+WantedBy=sysinit.target
+UNIT
+mkdir -p "$root/etc/systemd/system/sysinit.target.wants"
+ln -sf ../npuops-sim-boot-id.service "$root/etc/systemd/system/sysinit.target.wants/npuops-sim-boot-id.service"
+
 rm -rf "$root/var/cache/apt/archives/"*.deb "$root/var/lib/apt/lists/"*

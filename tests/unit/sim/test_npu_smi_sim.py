@@ -262,8 +262,8 @@ def test_board_and_memory_of_a3_die(write_topology):
     assert board["PCIe Bus Info"] == "0000:81:00.0"  # NPU 7 die 0 in the real A3 capture
     memory = out(npu_smi("info", "-t", "memory", "-i", "7", topology=topo))
     assert memory[:3] == ["\tNPU ID                         : 7", "\tChip Count                     : 2", ""]
-    assert [line for line in memory if "Chip ID" in line] == ["\tChip ID                        : 0",
-                                                               "\tChip ID                        : 1"]
+    chip_lines = ["\tChip ID                        : 0", "\tChip ID                        : 1"]
+    assert [line for line in memory if "Chip ID" in line] == chip_lines
     assert memory.count("\tHBM Capacity(MB)               : 65536") == 2
 
 
@@ -422,8 +422,8 @@ def test_make_devices(tmp_path, write_topology):
 
     two = write_topology({"chip": "910B4", "npu_count": 2, "npu_smi_version": "25.0.rc1.1"}, "two.json")
     assert run(MAKE_DEVICES, "--topology", two, "--root", tmp_path).returncode == 0
-    assert sorted(p.name for p in dev.iterdir()) == ["davinci0", "davinci1", "davinci_manager", "devmm_svm",
-                                                      "hisi_hdc"]
+    expected = ["davinci0", "davinci1", "davinci_manager", "devmm_svm", "hisi_hdc"]
+    assert sorted(p.name for p in dev.iterdir()) == expected
     broken = write_topology({"chip": "910B4", "npu_count": 2, "npu_smi_version": "25.0.rc1.1",
                              "fault": "driver_not_loaded"}, "broken.json")
     assert run(MAKE_DEVICES, "--topology", broken, "--root", tmp_path).returncode == 0
