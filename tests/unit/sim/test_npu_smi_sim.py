@@ -1,7 +1,7 @@
 """Tests of the simulated npu-smi and its helpers (sim/npu/).
 
 Golden tests run the simulator as a subprocess on a topology fixture that describes the machine of
-a real capture (copied into fixtures/ with its `# source:` header) and compare with the capture's
+a real capture (in tests/unit/fixtures/npu_smi/ with its `# source:` header) and compare with the capture's
 text: `#` lines dropped, trailing whitespace removed per line, and blank lines at either end of a
 block ignored. Where a capture itself is damaged, the test says so and handles that one spot.
 """
@@ -18,6 +18,8 @@ import pytest
 SIM = Path(__file__).resolve().parents[3] / "sim" / "npu"
 NPU_SMI, MAKE_DEVICES, MAKE_SYSFS = SIM / "npu-smi", SIM / "make-devices", SIM / "make-sysfs"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# The real captures are shared with the parser tests; only the topologies live beside this file.
+SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "npu_smi"
 NO_PROC = FIXTURES / "does-not-exist"  # keeps the host's own processes out of the tables
 
 
@@ -33,7 +35,7 @@ def trim(lines):
 def sample_blocks(name):
     """The captures of a sample file; `#` lines are headers and separate captures."""
     blocks, current = [], []
-    for line in (FIXTURES / name).read_text(encoding="utf-8").splitlines():
+    for line in (SAMPLES / name).read_text(encoding="utf-8").splitlines():
         if line.startswith("#"):
             blocks.append(current)
             current = []
@@ -162,7 +164,7 @@ def test_mapping_matches_capture():
     result = npu_smi("info", "-m", topology=FIXTURES / "topo_910B4_x8_25.0.rc1.1.json")
     assert out(result) == tabbed(sample_blocks("mapping_m_910B4_x8_25.0.rc1.1.txt")[0])
     # The header and Mcu rows carry real %-30s padding: compare those bytes too.
-    raw = [line for line in (FIXTURES / "mapping_m_910B4_x8_25.0.rc1.1.txt").read_text().splitlines()
+    raw = [line for line in (SAMPLES / "mapping_m_910B4_x8_25.0.rc1.1.txt").read_text().splitlines()
            if not line.startswith("#")]
     assert result.stdout.splitlines() == tabbed(raw)
 
