@@ -45,4 +45,5 @@ UNIT
 mkdir -p "$root/etc/systemd/system/sysinit.target.wants"
 ln -sf ../npuops-sim-boot-id.service "$root/etc/systemd/system/sysinit.target.wants/npuops-sim-boot-id.service"
 
-rm -rf "$root/var/cache/apt/archives/"*.deb "$root/var/lib/apt/lists/"*
+# Package lists stay, as on an installed server; downloaded .debs go.
+rm -rf "$root/var/cache/apt/archives/"*.deb
