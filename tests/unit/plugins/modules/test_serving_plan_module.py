@@ -1,0 +1,122 @@
+"""npuops.gptoss.serving_plan end to end: npu_info's facts from a fake host, then serving_plan's main()."""
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import sys
+from pathlib import Path
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # tests/unit: shared helpers
+
+from ansible_collections.npuops.gptoss.plugins.modules import serving_plan
+from npu_host_fakes import FakeNpuSmi, run_npu_info, synth_host
+from npu_smi_samples import sample
+
+
+def run_serving_plan(args: dict, check_mode: bool = False) -> dict:
+    """Run serving_plan's main() in-process and return its JSON result (failures included).
+
+    Same harness as npu_host_fakes.run_npu_info: a module process is never the controller, and warnings are
+    module-global, so both are reset around the run.
+    """
+    from ansible.module_utils import _internal, basic
+    from ansible.module_utils.common import warnings
+
+    payload = {"ANSIBLE_MODULE_ARGS": dict(args, _ansible_check_mode=check_mode,
+                                           _ansible_remote_tmp="/tmp", _ansible_keep_remote_files=False)}
+    saved = basic._ANSIBLE_ARGS, basic._ANSIBLE_PROFILE, _internal.is_controller
+    basic._ANSIBLE_ARGS, basic._ANSIBLE_PROFILE = json.dumps(payload).encode(), "legacy"
+    _internal.is_controller = False
+    warnings._global_warnings.clear()
+    stdout = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(stdout), contextlib.suppress(SystemExit):
+            serving_plan.main()
+    finally:
+        basic._ANSIBLE_ARGS, basic._ANSIBLE_PROFILE, _internal.is_controller = saved
+    result = json.loads(stdout.getvalue())
+    if "warnings" in result:
+        result["warnings"] = [w["event"]["msg"] if isinstance(w, dict) else w for w in result["warnings"]]
+    return result
+
+
+def discovered(tmp_path, chips: int) -> dict:
+    return run_npu_info(synth_host(tmp_path, chips))["ansible_facts"]["npu"]
+
+
+def test_910b4_host_discovered_by_npu_info(tmp_path):
+    npu = run_npu_info({"npu_smi_path": str(FakeNpuSmi(tmp_path / "bin", {
+        "info": (sample("info_910B4_x8_idle_25.0.rc1.1.txt"), 0),
+        "info -m": (sample("mapping_m_910B4_x8_25.0.rc1.1.txt"), 0)}).path),
+        "sysfs_pci_root": str(tmp_path / "sys"), "driver_root": str(tmp_path / "Ascend")})["ansible_facts"]["npu"]
+    result = run_serving_plan({"npu": npu, "model": "gpt-oss-20b"})
+    assert result["changed"] is False and "failed" not in result and "warnings" not in result
+    plan = result["plan"]
+    assert (plan["tensor_parallel_size"], plan["instance_count"], plan["box_model"]) == (2, 4, "Atlas 800I A2")
+    assert [i["devices"] for i in plan["instances"]][-1] == ["/dev/davinci6", "/dev/davinci7"]
+    assert [i["port"] for i in plan["instances"]] == [8000, 8001, 8002, 8003]
+    assert plan["instances"][0]["env"]["ASCEND_RT_VISIBLE_DEVICES"] == "0,1"
+
+
+def test_a3_host_and_check_mode(tmp_path):
+    npu = discovered(tmp_path, 16)
+    args = {"npu": npu, "model": "gpt-oss-120b", "max_model_len": 4096, "max_num_seqs": 4,
+            "gpu_memory_utilization": 0.9, "base_port": 9000, "served_model_name": "gpt-oss-120b-bf16"}
+    result = run_serving_plan(args, check_mode=True)
+    assert result["changed"] is False
+    plan = result["plan"]
+    assert (plan["tensor_parallel_size"], plan["instance_count"], plan["image_variant"]) == (4, 4, "-a3")
+    assert plan["instances"][1]["devices"] == ["/dev/davinci4", "/dev/davinci5", "/dev/davinci6", "/dev/davinci7"]
+    assert plan["instances"][3]["port"] == 9003
+    assert "--enable-expert-parallel" in plan["instances"][0]["vllm_args"]
+    assert plan["served_model_name"] == "gpt-oss-120b-bf16"
+    assert run_serving_plan(args) == result
+
+
+def test_impossible_plan_fails_naming_the_option(tmp_path):
+    result = run_serving_plan({"npu": discovered(tmp_path, 8), "model": "gpt-oss-120b"})
+    assert result["failed"] is True
+    assert result["msg"].startswith("model=gpt-oss-120b does not fit")
+    assert "910B4" in result["msg"]
+
+
+def test_warnings_are_module_warnings(tmp_path):
+    npu = discovered(tmp_path, 8)
+    npu["chips"][5]["health"] = "Critical"
+    result = run_serving_plan({"npu": npu, "model": "gpt-oss-20b"})
+    assert result["warnings"] == result["plan"]["warnings"]
+    assert result["warnings"][0] == "chips left out because they are not healthy: logic 5 (NPU 5 chip 0, Critical)"
+    assert result["plan"]["unused_chips"] == [4]
+
+
+def test_bad_choice_is_rejected_by_the_argument_spec(tmp_path):
+    result = run_serving_plan({"npu": discovered(tmp_path, 8), "model": "gpt-oss-7b"})
+    assert result["failed"] is True and "value of model must be one of" in result["msg"]
+
+
+def test_documentation_matches_the_argument_spec(monkeypatch):
+    captured = {}
+
+    class Capture(Exception):
+        pass
+
+    def fake_module(argument_spec, supports_check_mode):
+        captured.update(argument_spec=argument_spec, supports_check_mode=supports_check_mode)
+        raise Capture()
+
+    monkeypatch.setattr(serving_plan, "AnsibleModule", fake_module)
+    with contextlib.suppress(Capture):
+        serving_plan.main()
+    documented = yaml.safe_load(serving_plan.DOCUMENTATION)["options"]
+    spec = captured["argument_spec"]
+    assert captured["supports_check_mode"] is True
+    assert sorted(documented) == sorted(spec)
+    for name, option in spec.items():
+        doc = documented[name]
+        assert (doc["type"], doc.get("default"), doc.get("required", False), doc.get("choices")) == (
+            option["type"], option.get("default"), option.get("required", False), option.get("choices")), name
+    yaml.safe_load(serving_plan.EXAMPLES)
+    assert "plan" in yaml.safe_load(serving_plan.RETURN)
