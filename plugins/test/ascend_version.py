@@ -10,8 +10,8 @@ version_added: 0.1.0
 author: npuops contributors (@npuops)
 description:
   - True when the version on the left compares to O(version) as O(operator) says.
-  - Understands Ascend version strings such as C(25.0.rc1.1), C(24.1.RC2), C(7.7.0.2.220) and C(8.2.RC1):
-    a release candidate sorts below its release (C(25.2.rc1) < C(25.2.0)) and case does not matter.
+  - Understands Ascend version strings such as C(25.0.rc1.1), C(24.1.RC2), C(7.7.0.2.220) and C(8.2.RC1).
+    A release candidate sorts below its release (C(25.2.rc1) < C(25.2.0)) and case does not matter.
 options:
   _input:
     description: The version to test.

@@ -20,7 +20,8 @@ script=$cache/get_pip_${ver//./_}.py
 [ -s "$script" ] && exit 0
 mkdir -p "$cache/wheels"
 "$python" -m pip download -q --no-deps --only-binary=:all: -d "$cache/wheels" "pip==$ver"
-wheel=$(ls "$cache"/wheels/pip-"$ver"-*.whl | head -n 1)
+wheels=("$cache"/wheels/pip-"$ver"-*.whl)
+wheel=${wheels[0]}
 cat > "$script" <<PY
 # Stand-in for get-pip.py: install pip $ver from a wheel already on disk.
 import runpy, sys
