@@ -2,7 +2,7 @@
 import json
 from pathlib import Path
 
-testinfra_hosts = ["ansible://ascend_hosts"]
+testinfra_hosts = ["ansible://mol-engine"]
 GATEWAY = "172.30.98.1:5000"  # the molecule network's gateway (.config/molecule/config.yml)
 PASSWORD_FILE = Path("/var/tmp/npuops-sim/registry/password")
 
