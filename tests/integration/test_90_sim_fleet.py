@@ -1,44 +1,20 @@
 """The simulated fleet, driven through the real `make sim-up` and `make sim-down` targets.
 
-Needs a Docker engine (the targets start one). Tests run in file order: the last one tears the fleet down and
-checks that nothing is left behind, which also removes a fleet that `make demo` left running.
+Needs a Docker engine (the targets start one). Tests run in file order, and this file runs last: its last test tears
+the fleet down and checks that nothing is left behind, which also removes a fleet that `make demo` left running.
 """
 import json
-import re
 import secrets
 import socket
 import subprocess
-from pathlib import Path
 
 import pytest
-import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
-INVENTORY = yaml.safe_load((ROOT / "inventories/sim/hosts.yml").read_text())
-SIM_VARS = yaml.safe_load((ROOT / "inventories/sim/group_vars/all.yml").read_text())
-HOSTS = INVENTORY["all"]["children"]["ascend_hosts"]["hosts"]
-STATE = Path("/var/tmp/npuops-sim")
-RECAP = re.compile(r"^(\S+)\s+:\s+ok=\d+\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)", re.M)
-
-
-def make(target: str) -> str:
-    proc = subprocess.run(["make", "--no-print-directory", "-C", str(ROOT), target],
-                          capture_output=True, text=True, timeout=1200, check=False)
-    assert proc.returncode == 0, f"make {target} failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-2000:]}"
-    return proc.stdout
-
-
-def recap(output: str) -> dict:
-    return {h: {"changed": int(c), "unreachable": int(u), "failed": int(f)} for h, c, u, f in RECAP.findall(output)}
+from fleet import HOSTS, SIM_VARS, STATE, in_host, make, recap
 
 
 def docker(*args: str) -> str:
     return subprocess.run(["docker", *args], capture_output=True, text=True, check=True, timeout=120).stdout
-
-
-def in_host(host: str, *cmd: str) -> subprocess.CompletedProcess:
-    return subprocess.run(["docker", "exec", f"npuops-sim-{host}", *cmd],
-                          capture_output=True, text=True, timeout=60, check=False)
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,66 @@
+"""site.yml on the simulated fleet, from bare hosts: check mode changes nothing, a real run provisions every host,
+a second run and a check run report no change."""
+import pytest
+
+from fleet import HOSTS, in_host, make, playbook, recap
+
+SITE = ["-i", "inventories/sim", "playbooks/site.yml"]
+WRITTEN_BY_SITE = ["/usr/local/Ascend", "/etc/docker/daemon.json", "/var/cache/npuops", "/etc/ascend_install.info"]
+
+
+@pytest.fixture(scope="module")
+def fresh_fleet():
+    make("sim-down")
+    make("sim-up")
+
+
+@pytest.fixture(scope="module")
+def check_on_fresh(fresh_fleet):
+    return playbook(*SITE, "--check")
+
+
+@pytest.fixture(scope="module")
+def runs(check_on_fresh):
+    first = playbook(*SITE)
+    second = playbook(*SITE)
+    check = playbook(*SITE, "--check")
+    return first, second, check
+
+
+def test_check_mode_on_bare_hosts_succeeds_and_writes_nothing(check_on_fresh):
+    assert check_on_fresh.returncode == 0, check_on_fresh.stdout[-4000:]
+    stats = recap(check_on_fresh.stdout)
+    assert all(stats[h]["changed"] > 0 for h in HOSTS), stats
+    for host in HOSTS:
+        for path in WRITTEN_BY_SITE:
+            assert in_host(host, "test", "-e", path).returncode == 1, f"{path} exists on {host} after --check"
+
+
+def test_site_provisions_every_host(runs):
+    first, _, _ = runs
+    assert first.returncode == 0, first.stdout[-6000:]
+    for host in HOSTS:
+        assert "npu-smi 25.0.rc1.1" in in_host(host, "npu-smi", "info").stdout
+        assert in_host(host, "systemctl", "is-active", "docker").stdout.strip() == "active"
+
+
+def test_second_run_changes_nothing(runs):
+    _, second, _ = runs
+    assert second.returncode == 0, second.stdout[-4000:]
+    stats = recap(second.stdout)
+    assert set(HOSTS) <= set(stats)
+    assert all(s == {"changed": 0, "unreachable": 0, "failed": 0} for s in stats.values()), stats
+
+
+def test_check_mode_on_a_converged_fleet_reports_nothing_to_do(runs):
+    _, _, check = runs
+    assert check.returncode == 0, check.stdout[-4000:]
+    assert all(s["changed"] == 0 for s in recap(check.stdout).values()), recap(check.stdout)
+
+
+def test_fleet_table_shows_every_host(runs):
+    first, _, _ = runs
+    table = first.stdout[first.stdout.index("HOST "):]
+    for host in HOSTS:
+        line = next(line for line in table.splitlines() if line.strip().startswith(host))
+        assert "8/8 OK" in line and "25.0.rc1.1" in line, line
