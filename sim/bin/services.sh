@@ -31,6 +31,10 @@ start_registry() {
   if [ ! -s "$reg_dir/password" ]; then
     (umask 077; head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$reg_dir/password")
   fi
+  # The serving API key of the simulated site, generated the same way: a vault would hold it on a real one.
+  if [ ! -s "$state/api-key" ]; then
+    (umask 077; printf 'sk-sim-%s' "$(head -c 24 /dev/urandom | base64 | tr -d '/+=')" > "$state/api-key")
+  fi
   if [ ! -s "$reg_dir/htpasswd" ]; then
     (umask 077; htpasswd -Bbn "$reg_user" "$(cat "$reg_dir/password")" > "$reg_dir/htpasswd")
   fi
