@@ -26,6 +26,7 @@ help:
 	@echo "make test       every test tier: unit, lint, sanity, molecule"
 	@echo "make unit|lint|sanity|molecule|integration   one tier"
 	@echo "make sim-up|sim-down             the simulated fleet alone"
+	@echo "ANSIBLE_ARGS=-vvv make demo      pass options to ansible-playbook"
 
 $(STAMP): requirements-dev.txt
 	@test -x $(PY) || python3 -m venv $(VENV)
@@ -47,7 +48,7 @@ sim-down: venv collection-link
 demo: venv collection-link
 	@start=$$(date +%s); \
 	$(MAKE) --no-print-directory sim-up; \
-	ansible-playbook -i $(SIM_INVENTORY) playbooks/site.yml; \
+	ansible-playbook -i $(SIM_INVENTORY) playbooks/site.yml $(ANSIBLE_ARGS); \
 	took=$$(( $$(date +%s) - start )); mkdir -p $(STATE); \
 	prev=$$(cat $(STATE)/demo-seconds 2>/dev/null || echo); echo $$took > $(STATE)/demo-seconds; \
 	echo "demo: completed in $$took s$${prev:+ (previous run: $$prev s)}"

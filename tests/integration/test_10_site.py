@@ -1,8 +1,12 @@
-"""site.yml on the simulated fleet, from bare hosts: check mode changes nothing, a real run provisions every host,
-a second run and a check run report no change."""
+"""site.yml on the simulated fleet, from bare hosts: check mode changes nothing, `make demo` provisions and serves
+every host (its full -vvv log holds no secret), a second run and a check run report no change."""
+import os
+import re
+import subprocess
+
 import pytest
 
-from fleet import HOSTS, in_host, make, playbook, recap
+from fleet import HOSTS, ROOT, STATE, in_host, make, playbook, recap
 
 SITE = ["-i", "inventories/sim", "playbooks/site.yml"]
 WRITTEN_BY_SITE = ["/usr/local/Ascend", "/etc/docker/daemon.json", "/var/cache/npuops", "/etc/ascend_install.info"]
@@ -19,9 +23,15 @@ def check_on_fresh(fresh_fleet):
     return playbook(*SITE, "--check")
 
 
+def demo_vvv() -> subprocess.CompletedProcess:
+    """`make demo` with ansible-playbook at -vvv, as an operator debugging a run would."""
+    return subprocess.run(["make", "--no-print-directory", "-C", str(ROOT), "demo"], capture_output=True, text=True,
+                          env=dict(os.environ, ANSIBLE_ARGS="-vvv"), timeout=3600, check=False)
+
+
 @pytest.fixture(scope="module")
 def runs(check_on_fresh):
-    first = playbook(*SITE)
+    first = demo_vvv()
     second = playbook(*SITE)
     check = playbook(*SITE, "--check")
     return first, second, check
@@ -60,7 +70,26 @@ def test_check_mode_on_a_converged_fleet_reports_nothing_to_do(runs):
 
 def test_fleet_table_shows_every_host(runs):
     first, _, _ = runs
-    table = first.stdout[first.stdout.index("HOST "):]
+    table = first.stdout[re.search(r"HOST\s+OS\s+BOX\s+CHIPS", first.stdout).start():]
     for host in HOSTS:
         line = next(line for line in table.splitlines() if line.strip().startswith(host))
         assert "8/8 OK" in line and "25.0.rc1.1" in line, line
+
+
+def test_no_secret_in_a_full_vvv_log(runs):
+    first, _, _ = runs
+    log = first.stdout + first.stderr
+    assert "-vvv" in log or "ansible-playbook [core" in log, "the demo did not run at -vvv"
+    for secret_file in (STATE / "registry/password", STATE / "api-key"):
+        secret = secret_file.read_text().strip()
+        assert len(secret) >= 16
+        assert secret not in log, f"the secret from {secret_file} is in the -vvv log of make demo"
+
+
+def test_every_instance_is_verified_and_the_fault_was_remediated(runs):
+    first, _, _ = runs
+    table = first.stdout[re.search(r"HOST\s+INSTANCE\s+CHIPS\s+PORT", first.stdout).start():]
+    rows = [line.split() for line in table.splitlines() if line.strip().startswith(tuple(HOSTS))]
+    assert len(rows) == 4 + 8, rows  # 910B4: TP2 x4; 910B3: TP1 x8
+    assert all("verified" in row for row in rows), rows
+    assert "atlas-800-a2-01: fixed by enforce_eager after RopeOperation setup failed" in first.stdout
