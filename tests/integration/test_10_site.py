@@ -34,7 +34,7 @@ def runs(check_on_fresh):
     first = demo_vvv()
     second = playbook(*SITE)
     check = playbook(*SITE, "--check")
-    return first, second, check
+    return {"first": first, "second": second, "check": check}
 
 
 def test_check_mode_on_bare_hosts_succeeds_and_writes_nothing(check_on_fresh):
@@ -47,7 +47,7 @@ def test_check_mode_on_bare_hosts_succeeds_and_writes_nothing(check_on_fresh):
 
 
 def test_site_provisions_every_host(runs):
-    first, _, _ = runs
+    first = runs["first"]
     assert first.returncode == 0, first.stdout[-6000:]
     for host in HOSTS:
         assert "npu-smi 25.0.rc1.1" in in_host(host, "npu-smi", "info").stdout
@@ -55,7 +55,7 @@ def test_site_provisions_every_host(runs):
 
 
 def test_second_run_changes_nothing(runs):
-    _, second, _ = runs
+    second = runs["second"]
     assert second.returncode == 0, second.stdout[-4000:]
     stats = recap(second.stdout)
     assert set(HOSTS) <= set(stats)
@@ -63,13 +63,13 @@ def test_second_run_changes_nothing(runs):
 
 
 def test_check_mode_on_a_converged_fleet_reports_nothing_to_do(runs):
-    _, _, check = runs
+    check = runs["check"]
     assert check.returncode == 0, check.stdout[-4000:]
     assert all(s["changed"] == 0 for s in recap(check.stdout).values()), recap(check.stdout)
 
 
 def test_fleet_table_shows_every_host(runs):
-    first, _, _ = runs
+    first = runs["first"]
     table = first.stdout[re.search(r"HOST\s+OS\s+BOX\s+CHIPS", first.stdout).start():]
     for host in HOSTS:
         line = next(line for line in table.splitlines() if line.strip().startswith(host))
@@ -77,7 +77,7 @@ def test_fleet_table_shows_every_host(runs):
 
 
 def test_no_secret_in_a_full_vvv_log(runs):
-    first, _, _ = runs
+    first = runs["first"]
     log = first.stdout + first.stderr
     assert "-vvv" in log or "ansible-playbook [core" in log, "the demo did not run at -vvv"
     for secret_file in (STATE / "registry/password", STATE / "api-key"):
@@ -87,7 +87,7 @@ def test_no_secret_in_a_full_vvv_log(runs):
 
 
 def test_every_instance_is_verified_and_the_fault_was_remediated(runs):
-    first, _, _ = runs
+    first = runs["first"]
     table = first.stdout[re.search(r"HOST\s+INSTANCE\s+CHIPS\s+PORT", first.stdout).start():]
     rows = [line.split() for line in table.splitlines() if line.strip().startswith(tuple(HOSTS))]
     assert len(rows) == 4 + 8, rows  # 910B4: TP2 x4; 910B3: TP1 x8
