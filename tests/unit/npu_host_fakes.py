@@ -73,12 +73,10 @@ def write_version_files(root: Path, driver: str | None = None, firmware: str | N
             "package_name=Ascend-cann-toolkit\nversion=%s\narch=%s\nos=linux\n" % (cann, arch))
 
 
-def run_npu_info(args: dict, check_mode: bool = False) -> dict:
-    """Run npu_info's main() in-process and return its JSON result (failures included)."""
+def run_module(main, args: dict, check_mode: bool = False) -> dict:
+    """Run a module's main() in-process and return its JSON result (failures included)."""
     from ansible.module_utils import _internal, basic
     from ansible.module_utils.common import warnings
-
-    from ansible_collections.npuops.gptoss.plugins.modules import npu_info
 
     payload = {"ANSIBLE_MODULE_ARGS": dict(args, _ansible_check_mode=check_mode,
                                            _ansible_remote_tmp="/tmp", _ansible_keep_remote_files=False)}
@@ -92,7 +90,7 @@ def run_npu_info(args: dict, check_mode: bool = False) -> dict:
     stdout = io.StringIO()
     try:
         with contextlib.redirect_stdout(stdout), contextlib.suppress(SystemExit):
-            npu_info.main()
+            main()
     finally:
         basic._ANSIBLE_ARGS, basic._ANSIBLE_PROFILE, _internal.is_controller = saved
     result = json.loads(stdout.getvalue())
@@ -100,6 +98,13 @@ def run_npu_info(args: dict, check_mode: bool = False) -> dict:
     if "warnings" in result:
         result["warnings"] = [w["event"]["msg"] if isinstance(w, dict) else w for w in result["warnings"]]
     return result
+
+
+def run_npu_info(args: dict, check_mode: bool = False) -> dict:
+    """Run npu_info's main() in-process and return its JSON result (failures included)."""
+    from ansible_collections.npuops.gptoss.plugins.modules import npu_info
+
+    return run_module(npu_info.main, args, check_mode)
 
 
 # Synthetic tables for chip counts no sample has, built from the real row formats of

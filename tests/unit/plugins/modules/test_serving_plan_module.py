@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import contextlib
-import io
-import json
 import sys
 from pathlib import Path
 
@@ -12,35 +10,13 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # tests/unit: shared helpers
 
 from ansible_collections.npuops.gptoss.plugins.modules import serving_plan
-from npu_host_fakes import FakeNpuSmi, run_npu_info, synth_host
+from npu_host_fakes import FakeNpuSmi, run_module, run_npu_info, synth_host
 from npu_smi_samples import sample
 
 
 def run_serving_plan(args: dict, check_mode: bool = False) -> dict:
-    """Run serving_plan's main() in-process and return its JSON result (failures included).
-
-    Same harness as npu_host_fakes.run_npu_info: a module process is never the controller, and warnings are
-    module-global, so both are reset around the run.
-    """
-    from ansible.module_utils import _internal, basic
-    from ansible.module_utils.common import warnings
-
-    payload = {"ANSIBLE_MODULE_ARGS": dict(args, _ansible_check_mode=check_mode,
-                                           _ansible_remote_tmp="/tmp", _ansible_keep_remote_files=False)}
-    saved = basic._ANSIBLE_ARGS, basic._ANSIBLE_PROFILE, _internal.is_controller
-    basic._ANSIBLE_ARGS, basic._ANSIBLE_PROFILE = json.dumps(payload).encode(), "legacy"
-    _internal.is_controller = False
-    warnings._global_warnings.clear()
-    stdout = io.StringIO()
-    try:
-        with contextlib.redirect_stdout(stdout), contextlib.suppress(SystemExit):
-            serving_plan.main()
-    finally:
-        basic._ANSIBLE_ARGS, basic._ANSIBLE_PROFILE, _internal.is_controller = saved
-    result = json.loads(stdout.getvalue())
-    if "warnings" in result:
-        result["warnings"] = [w["event"]["msg"] if isinstance(w, dict) else w for w in result["warnings"]]
-    return result
+    """Run serving_plan's main() in-process and return its JSON result (failures included)."""
+    return run_module(serving_plan.main, args, check_mode)
 
 
 def discovered(tmp_path, chips: int) -> dict:
