@@ -33,3 +33,8 @@ def test_a_container_runs_through_it(host):
     # with "unknown or invalid runtime name" or a missing runtime binary.
     assert run.rc == 126, run.stderr
     assert 'exec: "/hello.txt": permission denied' in run.stderr
+
+
+def test_runtime_was_upgraded_to_the_wanted_version(host):
+    info = host.file("/usr/local/Ascend/Ascend-Docker-Runtime/ascend_docker_runtime_install.info").content_string
+    assert "version=v7.0.RC1" in info.splitlines()
