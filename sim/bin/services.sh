@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Start, stop or show the simulated site services on this machine:
 #   - an image registry (Debian's docker-registry) with htpasswd auth, so registry logins are exercised;
-#   - an HTTP artifact server for vendor packages, weights and tokenizer files.
+#   - an HTTP artifact server for vendor packages, weights and tokenizer files (sim/hub/server.py: byte ranges,
+#     a Hugging Face Hub mirror under /hf, fault injection and a JSON request log; see sim/README.md).
 # Their data lives under $NPUOPS_SIM_STATE and survives `stop`, so the next start serves the same content.
 set -euo pipefail
 
@@ -11,6 +12,7 @@ art_port=${SIM_ARTIFACT_PORT:-8088}
 reg_user=${SIM_REGISTRY_USER:-npuops}
 reg_dir=$state/registry
 art_dir=$state/artifacts
+hub_server=$(cd "$(dirname "$0")/.." && pwd)/hub/server.py
 
 pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
@@ -71,7 +73,11 @@ start_artifacts() {
     echo "services: artifact server already running on :$art_port"
     return 0
   fi
-  setsid nohup python3 -m http.server "$art_port" --bind 0.0.0.0 --directory "$art_dir" \
+  # The access log (artifacts.log) keeps http.server's line format; the JSON request log adds ranges and byte counts.
+  # SIM_HUB_TOKEN_FILE, if set, makes the Hub mirror require that bearer token.
+  setsid nohup python3 "$hub_server" --port "$art_port" --bind 0.0.0.0 --directory "$art_dir" \
+    --faults "$state/artifacts-faults.json" --request-log "$state/artifacts-requests.jsonl" \
+    ${SIM_HUB_TOKEN_FILE:+--token-file "$SIM_HUB_TOKEN_FILE"} \
     >"$state/artifacts.log" 2>&1 </dev/null &
   echo $! > "$state/artifacts.pid"
   wait_http "http://127.0.0.1:$art_port/" '^200$'
