@@ -1,10 +1,11 @@
-"""mol-mw-a and mol-mw-b (from the artifact server through the controller cache) and mol-mw-ctl (from a controller
+"""mol-mw-a and mol-mw-b (from the artifact server through the controller cache), mol-mw-hub (from the simulated
+Hugging Face mirror through the hf CLI) and mol-mw-ctl (from a controller
 directory) hold the pinned revision, each file with its sha256, the tokenizer files, and nothing else."""
 import json
 
 from conftest import tree
 
-testinfra_hosts = ["ansible://mw_fetch_once", "ansible://mw_ctl"]
+testinfra_hosts = ["ansible://mw_fetch_once", "ansible://mw_hub", "ansible://mw_ctl"]
 ROOT = "/var/lib/npuops"
 REPO_DIR = "unsloth--gpt-oss-20b-BF16"
 
