@@ -19,6 +19,7 @@ from email.utils import formatdate
 from pathlib import Path
 
 import pytest
+import yaml
 
 REPO = Path(__file__).resolve().parents[3]
 SERVER = REPO / "sim" / "hub" / "server.py"
@@ -486,3 +487,30 @@ def test_cli_with_the_token(private_server, artifacts, tmp_path):
     right = hf(private_server, tmp_path, *args, token="hf_sim_secret")
     assert right.returncode == 0, right.output
     assert sha256(tmp_path / "out" / SHARDS[0]) == sha256(artifacts / "models" / MODEL / commit / SHARDS[0])
+
+
+# ---- the role's pin tool against the mirror --------------------------------------------------------------------
+
+PIN_TOOL = Path(__file__).resolve().parents[3] / "roles" / "model_weights" / "files" / "pin-revision.py"
+
+
+def test_pin_revision_pins_every_file_by_its_content(server, artifacts, tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HF_")}
+    env.update(HF_ENDPOINT=server.url + "/hf", HF_HOME=str(tmp_path / "hf-home"), HF_HUB_DISABLE_PROGRESS_BARS="1")
+    out = subprocess.run([sys.executable, str(PIN_TOOL), MODEL], env=env, capture_output=True, text=True,
+                         timeout=120, check=True).stdout
+    pins = yaml.safe_load(out)
+    commit = commit_of(artifacts)
+    revision = artifacts / "models" / MODEL / commit
+    assert (pins["model_weights_repo"], pins["model_weights_revision"]) == (MODEL, commit)
+    assert pins["model_weights_files"] == [
+        {"name": p.name, "sha256": sha256(p), "size": p.stat().st_size}
+        for p in sorted(revision.iterdir(), key=lambda p: p.name) if p.is_file()]
+
+
+def test_pin_revision_refuses_a_revision_the_hub_does_not_have(server, tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HF_")}
+    env.update(HF_ENDPOINT=server.url + "/hf", HF_HOME=str(tmp_path / "hf-home"))
+    result = subprocess.run([sys.executable, str(PIN_TOOL), MODEL, "--revision", "no-such-branch"], env=env,
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode != 0 and "RevisionNotFound" in result.stderr + result.stdout
