@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # Copyright: (c) 2026, npuops contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Print the model_weights pins of a Hugging Face revision: repository, commit id, and every file with its sha256
@@ -41,7 +40,7 @@ def wanted(path: str, include: list[str], exclude: list[str]) -> bool:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("repo", help="<owner>/<name>")
     parser.add_argument("--revision", default="main", help="branch, tag or commit id (default: main)")
     parser.add_argument("--include", action="append", help="glob of files to pin (repeatable)")
