@@ -19,39 +19,15 @@ from pathlib import Path
 
 import pytest
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/unit: shared helpers
+
+from vllm_host_fakes import make_host
+
 REPO = Path(__file__).resolve().parents[3]
 VLLM = REPO / "sim" / "vllm" / "vllm"
 NPU_SMI = REPO / "sim" / "npu" / "npu-smi"
 MODELS = Path(__file__).resolve().parent / "fixtures" / "vllm"
 BF16_20B, BF16_120B, MXFP4_20B = MODELS / "gpt-oss-20b-bf16", MODELS / "gpt-oss-120b-bf16", MODELS / "gpt-oss-20b-mxfp4"
-DRIVER_FILES = ("usr/local/Ascend/driver/lib64/driver/libascend_hal.so", "usr/local/Ascend/driver/version.info",
-                "usr/local/bin/npu-smi", "etc/ascend_install.info", "usr/local/dcmi/libdcmi.so")
-
-
-def make_host(base, chip="910B4", devices=2, serving=None, chips=None):
-    """A fake Atlas host as a vllm-ascend container sees it; returns the environment to run with."""
-    root = base / "root"
-    for rel in DRIVER_FILES:
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text("placeholder\n")
-    (root / "dev").mkdir(parents=True, exist_ok=True)
-    for name in ["davinci%d" % i for i in range(devices)] + ["davinci_manager", "devmm_svm", "hisi_hdc"]:
-        (root / "dev" / name).write_text("char 235:0\n")
-    topo = {"chip": chip, "npu_count": 8, "npu_smi_version": "25.0.rc1.1",
-            "serving": dict({"startup_seconds": 0, "token_delay_ms": 0}, **(serving or {}))}
-    if chips:
-        topo["chips"] = chips
-    topo_file = root / "usr/local/Ascend/driver/lib64/npuops-sim/npu.json"
-    topo_file.parent.mkdir(parents=True, exist_ok=True)
-    topo_file.write_text(json.dumps(topo))
-    tiktoken = base / "tiktoken"
-    tiktoken.mkdir(exist_ok=True)
-    (tiktoken / "o200k_base.tiktoken").write_text("placeholder\n")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ASCEND_", "HCCL_", "VLLM_", "TIKTOKEN_"))}
-    env.update(NPUOPS_SIM_ROOT=str(root), TIKTOKEN_ENCODINGS_BASE=str(tiktoken))
-    return env
-
-
 @pytest.fixture
 def host(tmp_path):
     return make_host(tmp_path)

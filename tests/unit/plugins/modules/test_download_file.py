@@ -13,6 +13,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # tests/unit: shared helpers
 
 from ansible_collections.npuops.gptoss.plugins.modules import download_file
+from module_docs import assert_documented_as_specified
 from npu_host_fakes import run_module
 
 BODY = bytes(range(256)) * 1200  # 300 KiB, not a multiple of the module's 1 MiB chunk
@@ -205,3 +206,8 @@ def test_bad_input_is_refused_before_any_request(server, tmp_path):
         result = run(dict(args_for(server, tmp_path), **bad))
         assert result["failed"] is True and word in result["msg"]
     assert server.requests == []
+
+
+def test_documentation_matches_the_argument_spec(monkeypatch):
+    spec = assert_documented_as_specified(download_file, monkeypatch)
+    assert spec["headers"]["no_log"] is True

@@ -1,8 +1,8 @@
 """npuops.gptoss.openai_probe end to end: the module's main() in-process against real stand-in vLLM servers.
 
 Each server is the stand-in `vllm serve` (sim/vllm/vllm) started as a subprocess on a free port of 127.0.0.1, on a
-fake host under a temporary NPUOPS_SIM_ROOT, as tests/unit/sim/test_vllm_standin.py starts it (make_host and the
-start-up wait are copied from there, so this file does not depend on another test module). The topology's
+fake host under a temporary NPUOPS_SIM_ROOT (tests/unit/vllm_host_fakes.py), as tests/unit/sim/test_vllm_standin.py
+starts it. The topology's
 `serving.startup_seconds` is 0; `serving.token_delay_ms` gives every generated token a cost, which the
 concurrency test measures against.
 """
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import socket
 import subprocess
 import sys
@@ -24,40 +23,18 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # tests/unit: shared helpers
 
 from ansible_collections.npuops.gptoss.plugins.modules import openai_probe
+from module_docs import assert_documented_as_specified
 from npu_host_fakes import run_module
+from vllm_host_fakes import make_host
 
 REPO = Path(__file__).resolve().parents[4]
 VLLM = REPO / "sim" / "vllm" / "vllm"
 BF16_20B = REPO / "tests" / "unit" / "sim" / "fixtures" / "vllm" / "gpt-oss-20b-bf16"
-DRIVER_FILES = ("usr/local/Ascend/driver/lib64/driver/libascend_hal.so", "usr/local/Ascend/driver/version.info",
-                "usr/local/bin/npu-smi", "etc/ascend_install.info", "usr/local/dcmi/libdcmi.so")
 KEY = "sk-npuops-probe-7f3a9c1e5b"
 MODEL = "gpt-oss-20b"
 FULL = ["--served-model-name", MODEL, "--reasoning-parser", "openai_gptoss", "--enable-auto-tool-choice",
         "--tool-call-parser", "openai"]
 TOKEN_DELAY_MS = 20
-
-
-def make_host(base: Path, serving: dict | None = None) -> dict:
-    """A fake Atlas host with two 910B4 chips as a vllm-ascend container sees it; the environment to run with."""
-    root = base / "root"
-    for rel in DRIVER_FILES:
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text("placeholder\n")
-    (root / "dev").mkdir(parents=True, exist_ok=True)
-    for name in ("davinci0", "davinci1", "davinci_manager", "devmm_svm", "hisi_hdc"):
-        (root / "dev" / name).write_text("char 235:0\n")
-    topo = {"chip": "910B4", "npu_count": 8, "npu_smi_version": "25.0.rc1.1",
-            "serving": dict({"startup_seconds": 0, "token_delay_ms": 0}, **(serving or {}))}
-    topo_file = root / "usr/local/Ascend/driver/lib64/npuops-sim/npu.json"
-    topo_file.parent.mkdir(parents=True, exist_ok=True)
-    topo_file.write_text(json.dumps(topo))
-    tiktoken = base / "tiktoken"
-    tiktoken.mkdir(exist_ok=True)
-    (tiktoken / "o200k_base.tiktoken").write_text("placeholder\n")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ASCEND_", "HCCL_", "VLLM_", "TIKTOKEN_"))}
-    env.update(NPUOPS_SIM_ROOT=str(root), TIKTOKEN_ENCODINGS_BASE=str(tiktoken))
-    return env
 
 
 def free_port() -> int:
@@ -75,7 +52,7 @@ class Server:
         with open(self.log, "w") as log:
             self.proc = subprocess.Popen(
                 [sys.executable, str(VLLM), "serve", str(BF16_20B), "-tp", "2", "--host", "127.0.0.1",
-                 "--port", str(self.port)] + args, env=make_host(base, serving), stdout=log, stderr=subprocess.STDOUT)
+                 "--port", str(self.port)] + args, env=make_host(base, serving=serving), stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -258,27 +235,7 @@ def test_no_endpoints_no_verdicts():
 
 
 def test_documentation_matches_the_argument_spec(monkeypatch):
-    captured = {}
-
-    class Capture(Exception):
-        pass
-
-    def fake_module(argument_spec, supports_check_mode):
-        captured.update(argument_spec=argument_spec, supports_check_mode=supports_check_mode)
-        raise Capture()
-
-    monkeypatch.setattr(openai_probe, "AnsibleModule", fake_module)
-    with contextlib.suppress(Capture):
-        openai_probe.main()
-    documented = yaml.safe_load(openai_probe.DOCUMENTATION)["options"]
-    spec = captured["argument_spec"]
-    assert captured["supports_check_mode"] is True
-    assert sorted(documented) == sorted(spec)
-    for name, option in spec.items():
-        doc = documented[name]
-        assert (doc["type"], doc.get("default"), doc.get("required", False), doc.get("elements"),
-                doc.get("no_log", False)) == (option["type"], option.get("default"), option.get("required", False),
-                                              option.get("elements"), False), name
+    spec = assert_documented_as_specified(openai_probe, monkeypatch)
     assert spec["api_key"]["no_log"] is True
     examples = yaml.safe_load(openai_probe.EXAMPLES)
     modules = {key for task in examples for key in task if key != "name" and key != "register"}

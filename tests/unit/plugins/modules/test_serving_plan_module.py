@@ -1,7 +1,6 @@
 """npuops.gptoss.serving_plan end to end: npu_info's facts from a fake host, then serving_plan's main()."""
 from __future__ import annotations
 
-import contextlib
 import sys
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # tests/unit: shared helpers
 
 from ansible_collections.npuops.gptoss.plugins.modules import serving_plan
+from module_docs import assert_documented_as_specified
 from npu_host_fakes import FakeNpuSmi, run_module, run_npu_info, synth_host
 from npu_smi_samples import sample
 
@@ -74,25 +74,5 @@ def test_bad_choice_is_rejected_by_the_argument_spec(tmp_path):
 
 
 def test_documentation_matches_the_argument_spec(monkeypatch):
-    captured = {}
-
-    class Capture(Exception):
-        pass
-
-    def fake_module(argument_spec, supports_check_mode):
-        captured.update(argument_spec=argument_spec, supports_check_mode=supports_check_mode)
-        raise Capture()
-
-    monkeypatch.setattr(serving_plan, "AnsibleModule", fake_module)
-    with contextlib.suppress(Capture):
-        serving_plan.main()
-    documented = yaml.safe_load(serving_plan.DOCUMENTATION)["options"]
-    spec = captured["argument_spec"]
-    assert captured["supports_check_mode"] is True
-    assert sorted(documented) == sorted(spec)
-    for name, option in spec.items():
-        doc = documented[name]
-        assert (doc["type"], doc.get("default"), doc.get("required", False), doc.get("choices")) == (
-            option["type"], option.get("default"), option.get("required", False), option.get("choices")), name
-    yaml.safe_load(serving_plan.EXAMPLES)
+    assert_documented_as_specified(serving_plan, monkeypatch)
     assert "plan" in yaml.safe_load(serving_plan.RETURN)
