@@ -16,6 +16,7 @@ _CONTENT_RANGE = re.compile(r"^\s*bytes\s+(?:(\d+)-(\d+)|\*)/(\d+|\*)\s*$", re.I
 APPEND = "append"
 RESTART = "restart"
 COMPLETE = "complete"
+DISCARD = "discard"
 
 
 class HttpResumeError(ValueError):
@@ -36,7 +37,8 @@ class ResponsePlan:
     """How to use a response body.
 
     action: APPEND (body continues the partial file at ``offset``), RESTART (body is the file from byte 0,
-    truncate the partial first) or COMPLETE (nothing to read: the partial already holds the whole file).
+    truncate the partial first), COMPLETE (nothing to read: the partial already holds the whole file) or DISCARD
+    (body is neither: drop the partial and ask for the whole file).
     total: the file's full size when the answer tells it, else None.
     """
 
@@ -86,10 +88,11 @@ def plan_response(offset: int, status: int, content_range: str | None, content_l
         parsed = parse_content_range(content_range)
         if parsed.start is None:
             raise HttpResumeError("206 Partial Content with unsatisfied Content-Range %r" % content_range)
-        if parsed.start != offset:
-            # Appending bytes from another offset would corrupt the file silently; a fresh start is safe.
-            return ResponsePlan(RESTART, 0, parsed.total)
-        return ResponsePlan(APPEND, offset, parsed.total)
+        if parsed.start == offset:
+            return ResponsePlan(APPEND, offset, parsed.total)
+        # Bytes from another offset would corrupt the file silently: from 0 they start it again; from anywhere
+        # else they fit nowhere.
+        return ResponsePlan(RESTART if parsed.start == 0 else DISCARD, 0, parsed.total)
     if status == 416 and offset > 0:
         total = None
         if content_range:

@@ -71,6 +71,7 @@ options:
   headers:
     description:
       - Extra request headers, for example C(Authorization) for a mirror that needs a token. Never logged.
+      - Sent only to the host of O(url); a redirect to another host (a CDN's pre-signed URL) gets none of them.
     type: dict
   validate_certs:
     description:
@@ -111,11 +112,11 @@ dest:
   returned: always
   type: str
 sha256:
-  description: The sha256 of O(dest) at the end.
+  description: The sha256 of O(dest) at the end (in check mode, what it would be).
   returned: always
   type: str
 size:
-  description: Size of O(dest) in bytes at the end (the expected size in check mode).
+  description: Size of O(dest) in bytes at the end (in check mode, O(size) when a download is due, -1 if unknown).
   returned: always
   type: int
 downloaded_bytes:
@@ -137,14 +138,16 @@ import os
 import time
 from http.client import HTTPException
 from urllib.error import HTTPError, URLError
+from urllib.parse import urlsplit
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.urls import open_url
 
 from ansible_collections.npuops.gptoss.plugins.module_utils.http_resume import (
-    APPEND, COMPLETE, HttpResumeError, partial_file_name, plan_response, range_header)
+    APPEND, COMPLETE, DISCARD, HttpResumeError, partial_file_name, plan_response, range_header)
 
 _CHUNK = 1024 * 1024
+_MAX_REDIRECTS = 10
 # What a broken connection raises while the body is read: socket errors and timeouts are OSErrors,
 # http.client's IncompleteRead is not.
 _TRANSFER_ERRORS = (OSError, HTTPException)
@@ -167,6 +170,7 @@ class Downloader:
         self.module = module
         p = module.params
         self.url: str = p["url"]
+        self.shown = self._shown(self.url)
         self.dest: str = p["dest"]
         self.sha256: str = p["sha256"]
         self.size: int | None = p["size"]
@@ -180,6 +184,9 @@ class Downloader:
             self.partial = os.path.join(self.partial_dir, partial_file_name(self.sha256))
         except ValueError as exc:
             self.module.fail_json(msg="sha256: %s" % exc)
+        parts = urlsplit(self.url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            self.module.fail_json(msg="url must be an http(s) URL with a host, got %s" % self.shown)
         if not os.path.isabs(self.dest):
             self.module.fail_json(msg="dest must be an absolute path, got %s" % self.dest)
         if not self.module.check_mode and not os.path.isdir(os.path.dirname(self.dest)):
@@ -212,10 +219,12 @@ class Downloader:
         if os.path.exists(self.dest):
             file_args = self.module.load_file_common_arguments(self.module.params, path=self.dest)
             result["changed"] = self.module.set_fs_attributes_if_different(file_args, result["changed"])
-            result["size"] = os.path.getsize(self.dest)
-        else:
+        if self.module.check_mode and before != self.sha256:
+            # What the file would be: the pinned sha256, and the pinned size when known (-1 when not).
             result["size"] = self.size if self.size is not None else -1
-        result["sha256"] = self.sha256 if (before == self.sha256 or not self.module.check_mode) else (before or "")
+        else:
+            result["size"] = os.path.getsize(self.dest)
+        result["sha256"] = self.sha256
         return result
 
     def download(self) -> None:
@@ -231,7 +240,7 @@ class Downloader:
                 if self.attempts > retries:
                     self.module.fail_json(
                         msg="%s: the transfer broke %d times, last: %s. The %d bytes received are kept in %s and a"
-                            " re-run resumes from there." % (self.url, self.attempts, exc, self._partial_size(),
+                            " re-run resumes from there." % (self.shown, self.attempts, exc, self._partial_size(),
                                                              self.partial),
                         downloaded_bytes=self.received, attempts=self.attempts)
                 time.sleep(min(2 ** (self.attempts - 1), 10))
@@ -241,7 +250,7 @@ class Downloader:
             os.unlink(self.partial)
             self.module.fail_json(
                 msg="%s: the downloaded file (%d bytes) has sha256 %s, pinned %s. It was discarded: check the"
-                    " URL and the pinned sha256." % (self.url, size, actual, self.sha256),
+                    " URL and the pinned sha256." % (self.shown, size, actual, self.sha256),
                 downloaded_bytes=self.received, attempts=self.attempts)
 
     def _partial_size(self) -> int:
@@ -260,48 +269,84 @@ class Downloader:
             os.unlink(self.partial)
             offset = 0
         self.attempts += 1
-        p = self.module.params
-        headers = dict(p["headers"] or {})
-        headers.update(range_header(offset))
-        headers["Accept-Encoding"] = "identity"  # byte offsets must count the file, not a compressed stream
         try:
-            response = open_url(self.url, headers=headers, timeout=p["timeout"], validate_certs=p["validate_certs"],
-                                follow_redirects="all", http_agent="npuops.gptoss.download_file")
+            response = self._open(offset)
         except HTTPError as exc:
             if exc.code == 416 and offset:
                 self._complete_or_restart(exc.headers.get("Content-Range"))
                 return
             if exc.code >= 500 or exc.code == 429:
                 raise TransferBroken("HTTP %d %s" % (exc.code, exc.reason))
-            self.module.fail_json(msg="%s: HTTP %d %s" % (self.url, exc.code, exc.reason),
+            self.module.fail_json(msg="%s: HTTP %d %s" % (self.shown, exc.code, exc.reason),
                                   status=exc.code, attempts=self.attempts)
         except (URLError, *_TRANSFER_ERRORS) as exc:
             raise TransferBroken(str(getattr(exc, "reason", exc)))
         with response:
+            if response.status is None:  # not an HTTP answer at all
+                self.module.fail_json(msg="%s: not an HTTP response" % self.shown, attempts=self.attempts)
             length = response.headers.get("Content-Length")
             try:
                 plan = plan_response(offset, response.status, response.headers.get("Content-Range"),
                                      int(length) if length and length.isdigit() else None)
             except HttpResumeError as exc:
-                self.module.fail_json(msg="%s: %s" % (self.url, exc), attempts=self.attempts)
+                self.module.fail_json(msg="%s: %s" % (self.shown, exc), attempts=self.attempts)
             if plan.action == COMPLETE:
                 self._complete_or_restart(None)
                 return
+            if plan.action == DISCARD:
+                os.unlink(self.partial)
+                raise TransferBroken("asked for bytes from %d, the server answered %s: starting again"
+                                     % (offset, response.headers.get("Content-Range")))
             expected_end = plan.total if plan.total is not None else self.size
             if plan.action == APPEND and offset and not self.resumed_from:
                 self.resumed_from = offset
             if self.size is not None and plan.total is not None and plan.total != self.size:
                 self.module.fail_json(msg="%s: the server has %d bytes, size says %d: check the pin"
-                                          % (self.url, plan.total, self.size), attempts=self.attempts)
+                                          % (self.shown, plan.total, self.size), attempts=self.attempts)
+            start = offset if plan.action == APPEND else 0
             with open(self.partial, "ab" if plan.action == APPEND else "wb") as out:
                 try:
-                    for block in iter(lambda: response.read(_CHUNK), b""):
+                    while True:
+                        # Never past the file's end: a server or proxy sending more must not fill the disk.
+                        want = _CHUNK if expected_end is None else min(_CHUNK, expected_end - start)
+                        block = response.read(want) if want > 0 else b""
+                        if not block:
+                            break
                         out.write(block)
+                        start += len(block)
                         self.received += len(block)
                 except _TRANSFER_ERRORS as exc:
                     raise TransferBroken(str(exc) or type(exc).__name__)
         if expected_end is not None and self._partial_size() < expected_end:
             raise TransferBroken("the body ended at byte %d of %d" % (self._partial_size(), expected_end))
+
+    def _open(self, offset: int):
+        """GET the file from ``offset``, following redirects here so that the caller's headers (a token) never go
+        to another host: pre-signed CDN URLs get only the Range."""
+        p = self.module.params
+        url, user_headers = self.url, dict(p["headers"] or {})
+        origin = urlsplit(url)[:2]
+        for _ in range(_MAX_REDIRECTS + 1):
+            headers = dict(user_headers if urlsplit(url)[:2] == origin else {})
+            headers.update(range_header(offset))
+            headers["Accept-Encoding"] = "identity"  # byte offsets must count the file, not a compressed stream
+            try:
+                return open_url(url, headers=headers, timeout=p["timeout"], validate_certs=p["validate_certs"],
+                                follow_redirects="none", http_agent="npuops.gptoss.download_file")
+            except HTTPError as exc:
+                if exc.code not in (301, 302, 303, 307, 308):
+                    raise
+                url = exc.filename  # urllib hands the absolute target of the redirect here
+        self.module.fail_json(msg="%s: more than %d redirects" % (self.shown, _MAX_REDIRECTS),
+                              attempts=self.attempts)
+
+    @staticmethod
+    def _shown(url: str) -> str:
+        """The URL without user:password, for messages."""
+        parts = urlsplit(url)
+        if parts.password is None and parts.username is None:
+            return url
+        return parts._replace(netloc=parts.hostname + (":%d" % parts.port if parts.port else "")).geturl()
 
     def _complete_or_restart(self, content_range: str | None) -> None:
         """416: the partial may already be the whole file; if its sha256 says otherwise start again."""

@@ -74,10 +74,15 @@ start_artifacts() {
     return 0
   fi
   # The access log (artifacts.log) keeps http.server's line format; the JSON request log adds ranges and byte counts.
-  # SIM_HUB_TOKEN_FILE, if set, makes the Hub mirror require that bearer token.
+  # The Hub mirror requires a bearer token, as a private or gated repository does: one per machine, generated like
+  # the API key (SIM_HUB_TOKEN_FILE names another file).
+  hub_token=${SIM_HUB_TOKEN_FILE:-$state/hub-token}
+  if [ ! -s "$hub_token" ]; then
+    (umask 077; printf 'hf_sim%s' "$(head -c 24 /dev/urandom | base64 | tr -d '/+=')" > "$hub_token")
+  fi
   setsid nohup python3 "$hub_server" --port "$art_port" --bind 0.0.0.0 --directory "$art_dir" \
     --faults "$state/artifacts-faults.json" --request-log "$state/artifacts-requests.jsonl" \
-    ${SIM_HUB_TOKEN_FILE:+--token-file "$SIM_HUB_TOKEN_FILE"} \
+    --token-file "$hub_token" \
     >"$state/artifacts.log" 2>&1 </dev/null &
   echo $! > "$state/artifacts.pid"
   wait_http "http://127.0.0.1:$art_port/" '^200$'

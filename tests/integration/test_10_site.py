@@ -80,7 +80,7 @@ def test_no_secret_in_a_full_vvv_log(runs):
     first = runs["first"]
     log = first.stdout + first.stderr
     assert "-vvv" in log or "ansible-playbook [core" in log, "the demo did not run at -vvv"
-    for secret_file in (STATE / "registry/password", STATE / "api-key"):
+    for secret_file in (STATE / "registry/password", STATE / "api-key", STATE / "hub-token"):
         secret = secret_file.read_text().strip()
         assert len(secret) >= 16
         assert secret not in log, f"the secret from {secret_file} is in the -vvv log of make demo"

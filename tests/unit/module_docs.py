@@ -25,7 +25,7 @@ def argument_spec_of(module, monkeypatch) -> tuple[dict, dict]:
 
 
 def assert_documented_as_specified(module, monkeypatch) -> dict:
-    """Every option documented with the spec's type, default, required, elements, choices and no_log; returns the spec."""
+    """Every option documented with the spec's type, default, required, elements and choices; returns the spec."""
     spec, kwargs = argument_spec_of(module, monkeypatch)
     documented = yaml.safe_load(module.DOCUMENTATION)["options"]
     assert kwargs.get("supports_check_mode") is True

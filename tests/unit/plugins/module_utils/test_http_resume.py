@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.npuops.gptoss.plugins.module_utils.http_resume import (
-    APPEND, COMPLETE, RESTART, ContentRange, HttpResumeError, parse_content_range, partial_file_name,
+    APPEND, COMPLETE, DISCARD, RESTART, ContentRange, HttpResumeError, parse_content_range, partial_file_name,
     plan_response, range_header)
 
 
@@ -46,6 +46,8 @@ def test_200_to_a_ranged_request_restarts():
 def test_206_from_another_offset_restarts_rather_than_corrupting():
     plan = plan_response(100, 206, "bytes 0-999/1000", 1000)
     assert (plan.action, plan.offset) == (RESTART, 0)
+    assert plan_response(100, 206, "bytes 50-999/1000", 950).action == DISCARD
+    assert plan_response(100, 206, "bytes 200-999/1000", 800).action == DISCARD
 
 
 def test_416_means_complete_when_sizes_agree_else_restart():

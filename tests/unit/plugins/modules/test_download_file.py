@@ -27,7 +27,9 @@ class Server:
         self.requests: list[dict] = []
         self.drops: list[int] = []  # each entry: cut the next full answer after this many bytes
         self.ignore_range = False
-        self.wrong_offset = False
+        self.wrong_offset: int | None = None  # answer ranged requests from this byte instead
+        self.extra = b""  # sent after the file, beyond Content-Length's promise
+        self.redirect_to: str | None = None  # /file answers 302 to this URL
         self.fail_with: list[int] = []  # statuses to answer before serving
         self.body = BODY
         outer = self
@@ -38,8 +40,14 @@ class Server:
 
             def do_GET(self):
                 rng = self.headers.get("Range")
-                outer.requests.append({"range": rng, "auth": self.headers.get("Authorization")})
-                if self.path != "/file":
+                outer.requests.append({"path": self.path, "range": rng, "auth": self.headers.get("Authorization")})
+                if self.path == "/file" and outer.redirect_to:
+                    self.send_response(302)
+                    self.send_header("Location", outer.redirect_to)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                if self.path not in ("/file", "/cdn/file"):
                     self.send_error(404)
                     return
                 if outer.fail_with:
@@ -55,8 +63,8 @@ class Server:
                         self.send_header("Content-Length", "0")
                         self.end_headers()
                         return
-                    if outer.wrong_offset:
-                        start = 0
+                    if outer.wrong_offset is not None:
+                        start = outer.wrong_offset
                     self.send_response(206)
                     self.send_header("Content-Range", "bytes %d-%d/%d" % (start, total - 1, total))
                 else:
@@ -70,7 +78,9 @@ class Server:
                     self.wfile.flush()
                     self.close_connection = True
                     return
-                self.wfile.write(part)
+                self.wfile.write(part + outer.extra)
+                if outer.extra:
+                    self.close_connection = True
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = "http://127.0.0.1:%d/file" % self.httpd.server_address[1]
@@ -140,12 +150,41 @@ def test_server_ignoring_range_replaces_the_partial(server, tmp_path):
     assert result["resumed_from"] == 0
 
 
-def test_answer_from_the_wrong_offset_is_not_appended(server, tmp_path):
+@pytest.mark.parametrize("answered_from", [0, 20000, 60000])
+def test_answer_from_the_wrong_offset_is_not_appended(server, tmp_path, answered_from):
     server.drops = [50000]
-    server.wrong_offset = True
+    server.wrong_offset = answered_from
     result = run(args_for(server, tmp_path))
     assert "failed" not in result
     assert (tmp_path / "model.safetensors").read_bytes() == BODY
+
+
+def test_bytes_beyond_the_file_are_not_written(server, tmp_path):
+    server.extra = b"\0" * 5000
+    result = run(args_for(server, tmp_path))
+    assert "failed" not in result and result["downloaded_bytes"] == len(BODY)
+    assert (tmp_path / "model.safetensors").read_bytes() == BODY
+
+
+def test_headers_do_not_follow_a_redirect_to_another_host(server, tmp_path):
+    cdn = Server()
+    try:
+        # Same server, other host name: 127.0.0.1 and localhost are different origins.
+        server.redirect_to = cdn.url.replace("127.0.0.1", "localhost").replace("/file", "/cdn/file")
+        result = run(args_for(server, tmp_path, headers={"Authorization": "Bearer s3cret-token"}))
+        assert "failed" not in result and (tmp_path / "model.safetensors").read_bytes() == BODY
+        assert server.requests[0]["auth"] == "Bearer s3cret-token"
+        assert [r["auth"] for r in cdn.requests] == [None]
+    finally:
+        cdn.close()
+
+
+def test_a_redirect_on_the_same_host_keeps_the_headers(server, tmp_path):
+    server.redirect_to = "/cdn/file"
+    result = run(args_for(server, tmp_path, headers={"Authorization": "Bearer s3cret-token"}))
+    assert "failed" not in result
+    assert [(r["path"], r["auth"]) for r in server.requests] == [
+        ("/file", "Bearer s3cret-token"), ("/cdn/file", "Bearer s3cret-token")]
 
 
 def test_complete_partial_is_moved_into_place_on_416(server, tmp_path):
@@ -191,6 +230,7 @@ def test_check_mode_sends_nothing_and_shows_the_diff(server, tmp_path):
     result = run_module(download_file.main, dict(args_for(server, tmp_path), _ansible_diff=True), True)
     assert result["changed"] is True and server.requests == []
     assert result["diff"]["before"].endswith(": absent\n") and result["diff"]["after"].endswith(PIN + "\n")
+    assert (result["sha256"], result["size"]) == (PIN, len(BODY))
     assert not (tmp_path / "model.safetensors").exists()
 
 
@@ -202,6 +242,8 @@ def test_headers_are_sent_but_never_returned(server, tmp_path):
 
 def test_bad_input_is_refused_before_any_request(server, tmp_path):
     for bad, word in [(dict(sha256="ABC"), "sha256"), (dict(dest="relative/file"), "dest"),
+                      (dict(url="mirror/file"), "url must be an http(s) URL"),
+                      (dict(url="file:///etc/hostname"), "url must be an http(s) URL"),
                       (dict(dest=str(tmp_path / "no" / "dir" / "f")), "does not exist"), (dict(retries=-1), "retries")]:
         result = run(dict(args_for(server, tmp_path), **bad))
         assert result["failed"] is True and word in result["msg"]
