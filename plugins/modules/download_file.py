@@ -326,7 +326,7 @@ class Downloader:
         p = self.module.params
         url, user_headers = self.url, dict(p["headers"] or {})
         origin = urlsplit(url)[:2]
-        for _ in range(_MAX_REDIRECTS + 1):
+        for _hop in range(_MAX_REDIRECTS + 1):
             headers = dict(user_headers if urlsplit(url)[:2] == origin else {})
             headers.update(range_header(offset))
             headers["Accept-Encoding"] = "identity"  # byte offsets must count the file, not a compressed stream

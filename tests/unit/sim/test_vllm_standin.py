@@ -28,6 +28,8 @@ VLLM = REPO / "sim" / "vllm" / "vllm"
 NPU_SMI = REPO / "sim" / "npu" / "npu-smi"
 MODELS = Path(__file__).resolve().parent / "fixtures" / "vllm"
 BF16_20B, BF16_120B, MXFP4_20B = MODELS / "gpt-oss-20b-bf16", MODELS / "gpt-oss-120b-bf16", MODELS / "gpt-oss-20b-mxfp4"
+
+
 @pytest.fixture
 def host(tmp_path):
     return make_host(tmp_path)
