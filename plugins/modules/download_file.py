@@ -157,8 +157,8 @@ class TransferBroken(Exception):
     """The connection broke (or the body ended early); the partial file holds what arrived."""
 
 
-def _sha256_of(path: str, digest=None):
-    digest = digest or hashlib.sha256()
+def _sha256_of(path: str):
+    digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(_CHUNK), b""):
             digest.update(block)
@@ -178,6 +178,8 @@ class Downloader:
         self.received = 0
         self.attempts = 0
         self.resumed_from = 0
+        # Set once a complete partial was hashed and found pinned: tens of GB are not read a second time.
+        self.proved = False
 
     def validate(self) -> None:
         try:
@@ -244,6 +246,8 @@ class Downloader:
                                                              self.partial),
                         downloaded_bytes=self.received, attempts=self.attempts)
                 time.sleep(min(2 ** (self.attempts - 1), 10))
+        if self.proved:
+            return
         actual = _sha256_of(self.partial).hexdigest()
         if actual != self.sha256:
             size = self._partial_size()
@@ -264,9 +268,8 @@ class Downloader:
             os.unlink(self.partial)
             offset = 0
         if self.size is not None and offset == self.size:
-            if _sha256_of(self.partial).hexdigest() == self.sha256:
+            if self._partial_is_the_file():
                 return
-            os.unlink(self.partial)
             offset = 0
         self.attempts += 1
         try:
@@ -348,11 +351,18 @@ class Downloader:
             return url
         return parts._replace(netloc=parts.hostname + (":%d" % parts.port if parts.port else "")).geturl()
 
+    def _partial_is_the_file(self) -> bool:
+        """A partial that cannot grow (pinned size reached, or 416) is the file if its sha256 is the pin; otherwise
+        it is removed so that the file starts again."""
+        self.proved = _sha256_of(self.partial).hexdigest() == self.sha256
+        if not self.proved:
+            os.unlink(self.partial)
+        return self.proved
+
     def _complete_or_restart(self, content_range: str | None) -> None:
         """416: the partial may already be the whole file; if its sha256 says otherwise start again."""
-        if _sha256_of(self.partial).hexdigest() == self.sha256:
+        if self._partial_is_the_file():
             return
-        os.unlink(self.partial)
         raise TransferBroken("the server has no bytes after the partial file%s, which is not the pinned file:"
                              " starting again" % (" (%s)" % content_range if content_range else ""))
 

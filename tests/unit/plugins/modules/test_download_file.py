@@ -196,6 +196,15 @@ def test_complete_partial_is_moved_into_place_on_416(server, tmp_path):
     assert (tmp_path / "model.safetensors").read_bytes() == BODY
 
 
+def test_complete_partial_of_the_pinned_size_needs_no_request(server, tmp_path):
+    (tmp_path / ".partial").mkdir()
+    (tmp_path / ".partial" / (PIN + ".part")).write_bytes(BODY)
+    result = run(args_for(server, tmp_path))
+    assert "failed" not in result and (result["downloaded_bytes"], result["attempts"]) == (0, 0)
+    assert server.requests == []
+    assert (tmp_path / "model.safetensors").read_bytes() == BODY
+
+
 def test_stale_partial_of_other_bytes_is_discarded_and_the_pin_decides(server, tmp_path):
     (tmp_path / ".partial").mkdir()
     (tmp_path / ".partial" / (PIN + ".part")).write_bytes(b"x" * 1000)
