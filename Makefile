@@ -24,7 +24,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 help:
 	@echo "make demo       bring up the simulated fleet and run playbooks/site.yml against it"
 	@echo "make test       every test tier: unit, lint, sanity, molecule"
-	@echo "make unit|lint|sanity|molecule|integration   one tier"
+	@echo "make unit|lint|sanity|molecule|integration   one tier (SCENARIO=name: one molecule scenario)"
 	@echo "make sim-up|sim-down             the simulated fleet alone"
 	@echo "ANSIBLE_ARGS=-vvv make demo      pass options to ansible-playbook"
 
@@ -68,7 +68,7 @@ sanity: venv
 
 molecule: venv collection-link
 	sim/bin/engine-up.sh
-	molecule test --all
+	molecule test $(if $(SCENARIO),-s $(SCENARIO),--all)
 
 integration: venv collection-link
 	python -m pytest tests/integration
