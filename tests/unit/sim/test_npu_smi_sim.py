@@ -464,3 +464,36 @@ def test_make_sysfs_a3_has_one_function_per_die_and_prunes(tmp_path, write_topol
     buses = sorted(re.search(r"\| (\S+:\S+\.\d)", line).group(1).lower() for line in table if "0000:" in line)
     assert npus == buses and len(npus) == 16
     assert len(functions) == 17 and "0000:aa:00.0" not in functions
+
+
+# ---------------------------------------------------------------- invocation log (for counting, not a real feature)
+
+
+def run_logged(log, *args, topology):
+    full_env = dict(os.environ, NPUOPS_SIM_PROC_ROOT=str(NO_PROC), NPUOPS_SIM_TOPOLOGY=str(topology),
+                    NPUOPS_SIM_CALL_LOG=str(log))
+    return subprocess.run([sys.executable, str(NPU_SMI), *args], env=full_env, capture_output=True, text=True,
+                          timeout=60, check=False)
+
+
+def test_every_invocation_is_logged_failures_included(tmp_path, write_topology):
+    log = tmp_path / "npu-smi.calls"
+    topo = FIXTURES / "topo_910B4_x8_25.0.rc1.1.json"
+    faulty = write_topology({"chip": "910B4", "npu_count": 1, "npu_smi_version": "25.0.rc1.1",
+                             "fault": "driver_not_loaded"})
+    assert run_logged(log, "info", topology=topo).returncode == 0
+    assert run_logged(log, "info", "-m", topology=topo).returncode == 0
+    assert run_logged(log, "info", topology=faulty).returncode == 187
+    assert run_logged(log, "nonsense", topology=topo).returncode == 211
+    lines = [line.split("\t") for line in log.read_text().splitlines()]
+    assert [fields[2] for fields in lines] == ["info", "info -m", "info", "nonsense"]
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", f[0]) and f[1].isdigit() for f in lines)
+
+
+def test_no_log_directory_no_log_and_the_same_output(tmp_path):
+    topo = FIXTURES / "topo_910B4_x8_25.0.rc1.1.json"
+    missing = tmp_path / "absent" / "npu-smi.calls"
+    logged = run_logged(tmp_path / "npu-smi.calls", "info", topology=topo)
+    unlogged = run_logged(missing, "info", topology=topo)
+    assert not missing.parent.exists()
+    assert logged.stdout == unlogged.stdout and logged.returncode == unlogged.returncode == 0
