@@ -13,7 +13,8 @@ description:
   - Reads each host's C(ansible_facts), as M(npuops.gptoss.npu_info) left them, and returns one row per host,
     sorted by host name, with the keys C(host), C(os), C(box), C(chips), C(hbm), C(health), C(driver) and
     C(variant). Render the rows with P(npuops.gptoss.text_table#filter).
-  - C(health) is C(<healthy>/<chips> OK), followed by C((not OK: <logic ids>)) when some chips are not healthy,
+  - >-
+    C(health) is C(<healthy>/<chips> OK), followed by C((not OK: <logic ids>)) when some chips are not healthy,
     when the chips came from npu-smi; C(unknown: <error kind>) (or C(unknown: sysfs only)) when only sysfs saw
     them; C(no NPU) when none were found or the host was never discovered.
   - C(variant) is the vllm-ascend image suffix the chips need; the A2 image, which has none, shows as

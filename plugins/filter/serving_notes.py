@@ -10,7 +10,8 @@ short_description: One line per host whose serving needed a remediation or faile
 version_added: 0.1.0
 author: npuops contributors (@npuops)
 description:
-  - Returns C(<host>: <serving_verify_diagnosis>) for every host, sorted by name, whose C(serving_verify_diagnosis)
+  - >-
+    Returns C(<host>: <serving_verify_diagnosis>) for every host, sorted by name, whose C(serving_verify_diagnosis)
     (set by the npuops.gptoss.serving_verify role) is not empty. Hosts served at the first try, or never verified,
     have no line.
 options:
@@ -34,7 +35,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 _value:
-  description: One string a host, C(<host>: <diagnosis>).
+  description: "One string a host, C(<host>: <diagnosis>)."
   type: list
   elements: str
 """
