@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "sim" / "npu" / "parsers"))  # test-only parsers
+
 from ansible_collections.npuops.gptoss.plugins.module_utils.npu_smi_info import parse_npu_smi_info
-from ansible_collections.npuops.gptoss.plugins.module_utils.npu_smi_list import parse_npu_smi_list
 from ansible_collections.npuops.gptoss.plugins.module_utils.npu_smi_mapping import parse_npu_smi_mapping
+from npu_smi_list import parse_npu_smi_list
 
 ROOT = Path(__file__).resolve().parents[3]
 NPU_SMI = ROOT / "sim" / "npu" / "npu-smi"

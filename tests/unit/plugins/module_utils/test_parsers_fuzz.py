@@ -15,9 +15,7 @@ from ansible_collections.npuops.gptoss.plugins.module_utils.npu_facts import Ins
 from ansible_collections.npuops.gptoss.plugins.module_utils.npu_parse_error import NpuSmiParseError
 from ansible_collections.npuops.gptoss.plugins.module_utils.npu_smi_errors import classify_npu_smi_failure
 from ansible_collections.npuops.gptoss.plugins.module_utils.npu_smi_info import parse_npu_smi_info
-from ansible_collections.npuops.gptoss.plugins.module_utils.npu_smi_list import parse_npu_smi_list
 from ansible_collections.npuops.gptoss.plugins.module_utils.npu_smi_mapping import parse_npu_smi_mapping
-from ansible_collections.npuops.gptoss.plugins.module_utils.npu_smi_typed import parse_npu_smi_typed
 from ansible_collections.npuops.gptoss.plugins.module_utils.npu_version_files import parse_ascend_info_file
 from npu_smi_samples import sample_files, sections
 
@@ -36,8 +34,6 @@ def info_then_facts(text):
 PARSERS = {
     info_then_facts: "|",
     parse_npu_smi_mapping: "Chip Logic ID",
-    parse_npu_smi_list: "Total Count",
-    parse_npu_smi_typed: " : ",
     parse_ascend_info_file: "=",
 }
 TABLE_ALPHABET = "|+-= \t\n0123456789/.:ABCDEFNOKPUxabcdeim()%"

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # tests/unit: shared sample helpers
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/unit: shared sample helpers
+sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "sim" / "npu" / "parsers"))  # test-only parsers
 
 from ansible_collections.npuops.gptoss.plugins.module_utils.npu_parse_error import NpuSmiParseError
-from ansible_collections.npuops.gptoss.plugins.module_utils.npu_smi_typed import parse_npu_smi_typed
+from npu_smi_typed import parse_npu_smi_typed
 from npu_smi_samples import sample, sample_files, sections
 
 DUO = "t_board_memory_product_common_health_310P3_duo_npuid2944_25.5.1.txt"

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ansible_collections.npuops.gptoss.plugins.module_utils.npu_parse_error import NpuSmiParseError
-from ansible_collections.npuops.gptoss.plugins.module_utils.npu_smi_key_value import (
+from npu_smi_key_value import (
     KeyValueLine,
     parse_int_value,
     split_key_value_blocks,

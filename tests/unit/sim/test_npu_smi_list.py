@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # tests/unit: shared sample helpers
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/unit: shared sample helpers
+sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "sim" / "npu" / "parsers"))  # test-only parsers
 
 from ansible_collections.npuops.gptoss.plugins.module_utils.npu_parse_error import NpuSmiParseError
-from ansible_collections.npuops.gptoss.plugins.module_utils.npu_smi_list import (
+from npu_smi_list import (
     NpuCard,
     NpuSmiList,
     parse_npu_smi_list,
