@@ -3,8 +3,8 @@
 Each server is the stand-in `vllm serve` (sim/vllm/vllm) started as a subprocess on a free port of 127.0.0.1, on a
 fake host under a temporary NPUOPS_SIM_ROOT (tests/unit/vllm_host_fakes.py), as tests/unit/sim/test_vllm_standin.py
 starts it. The topology's
-`serving.startup_seconds` is 0; `serving.token_delay_ms` gives every generated token a cost, which the
-concurrency test measures against.
+`serving.startup_seconds` is 0; `serving.token_delay_ms` gives every generated token a cost, which
+tests/bench/bench_openai_probe.py measures concurrency against (the servers and helpers here are shared with it).
 """
 from __future__ import annotations
 
@@ -163,14 +163,13 @@ def test_instance_that_accepts_but_never_answers_times_out_alone(servers):
         hung.bind(("127.0.0.1", 0))
         hung.listen(4)  # connections are queued by the kernel and never answered
         port = hung.getsockname()[1]
-        start = time.monotonic()
         result = probe([{"name": "hung", "port": port}, servers["no_key"].endpoint("open", [0, 1])], timeout=1,
                        api_key="")
-        took = time.monotonic() - start
     hung_verdict, open_verdict = result["verdicts"]
+    # Only the first request is blamed: after one timeout the instance gets no more (the time it takes is a figure
+    # of tests/bench/bench_openai_probe.py).
     assert hung_verdict["detail"] == "/v1/models got no answer from http://127.0.0.1:%d/v1/models: timed out" % port
     assert open_verdict["status"] == "verified"
-    assert took < 5, took  # one timeout, not one per request
 
 
 def test_wrong_key_wrong_model_and_wrong_answer_name_no_key(servers):
@@ -188,34 +187,19 @@ def test_wrong_key_wrong_model_and_wrong_answer_name_no_key(servers):
         assert KEY not in json.dumps(outcome)
 
 
-def test_endpoints_are_checked_concurrently(servers):
+# How much faster concurrent checks are is a benchmark figure (tests/bench/bench_openai_probe.py), not a test.
+def test_four_endpoints_checked_at_once_are_each_verified(servers):
     endpoints = [servers["full%d" % i].endpoint("gptoss-20b-%d" % i, [2 * i, 2 * i + 1]) for i in range(4)]
-    probe(endpoints[:1])  # warm up
-
-    def timed(chosen):
-        start = time.monotonic()
-        result = probe(chosen)
-        assert [v["status"] for v in result["verdicts"]] == ["verified"] * len(chosen)
-        return time.monotonic() - start
-
-    one = min(timed(endpoints[:1]), timed(endpoints[:1]))
-    four = timed(endpoints)
-    print("one endpoint %.2f s, four endpoints %.2f s" % (one, four))
-    # Each endpoint costs about 50 generated tokens x 20 ms; one after the other, four would take 4x.
-    assert one > 0.5, one
-    assert four < 2.5 * one, (one, four)
+    result = probe(endpoints)
+    assert [(v["instance"], v["status"]) for v in result["verdicts"]] == [
+        ("gptoss-20b-%d" % i, "verified") for i in range(4)]
 
 
-def test_concurrency_one_checks_one_at_a_time(servers):
+def test_concurrency_one_verifies_each_endpoint_in_order(servers):
     endpoints = [servers["full%d" % i].endpoint("gptoss-20b-%d" % i, [2 * i, 2 * i + 1]) for i in range(2)]
-    start = time.monotonic()
-    result = probe(endpoints[:1])
-    one = time.monotonic() - start
-    start = time.monotonic()
     result = probe(endpoints, concurrency=1)
-    two = time.monotonic() - start
-    assert [v["status"] for v in result["verdicts"]] == ["verified", "verified"]
-    assert two > 1.4 * one, (one, two)
+    assert [(v["instance"], v["status"]) for v in result["verdicts"]] == [
+        ("gptoss-20b-0", "verified"), ("gptoss-20b-1", "verified")]
 
 
 @pytest.mark.parametrize("args, text", [
