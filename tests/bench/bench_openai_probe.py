@@ -64,7 +64,7 @@ def main() -> None:
             cases = [("1 endpoint", endpoints[:1], {}), ("4 endpoints, concurrently", endpoints, {}),
                      ("2 endpoints, concurrency=1", endpoints[:2], {"concurrency": 1}),
                      ("4 endpoints, concurrency=1", endpoints, {"concurrency": 1})]
-            figures = [(name, statistics.median(timed(chosen, **args) for _ in range(REPEATS))) for name, chosen, args
+            figures = [(name, statistics.median(timed(chosen, **args) for _repeat in range(REPEATS))) for name, chosen, args
                        in cases]
             one = figures[0][1]
             print("| case | wall time median of %d (s) | ratio to 1 endpoint |" % REPEATS)
