@@ -102,10 +102,12 @@ class Release:
 _NO_GPTOSS = GptOssSupport(False, False, False, (), False,
                            "no gpt-oss attention before PR 5901 (v0.15.0rc1): the backend drops sinks")
 _GPTOSS_ATTENTION = GptOssSupport(True, False, False, ("PIECEWISE",), False,
-                                  "PR 5901 (release notes v0.15.0rc1); no gpt-oss-120b tutorial at this tag")
+                                  "PR 5901 (release notes v0.15.0rc1); no gpt-oss-120b tutorial at this tag; "
+                                  "graph_mode.md: ACLGraph (PIECEWISE) by default")
 _GPTOSS_ATTENTION_018 = GptOssSupport(True, False, False, ("PIECEWISE",), True,
                                       "PR 5901; vLLM 0.18 base: --shutdown-timeout (vllm PR 36666); no gpt-oss-120b "
-                                      "tutorial at this tag; installation.md logs cudagraph_mode PIECEWISE")
+                                      "tutorial at this tag; graph_mode.md: ACLGraph by default, "
+                                      "v0.18.0 installation.md logs cudagraph_mode PIECEWISE")
 _GPTOSS_120B = GptOssSupport(True, True, True, ("PIECEWISE", "FULL_DECODE_ONLY"), True,
                              "docs/source/tutorials/models/gpt-oss-120b.md at this tag: TP4, --enable-expert-parallel, "
                              "cudagraph_mode FULL_DECODE_ONLY, A2 and -a3 images")
