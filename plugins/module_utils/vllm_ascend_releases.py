@@ -234,8 +234,9 @@ def assess(tag: str, driver: str | None = None, firmware: str | None = None, mod
     if not refusals and compare_releases(tag, RECIPE_MIN_RELEASE) < 0:
         warnings.append(Finding("vllm-ascend-release", RELEASE_VARIABLE, (
             "%s=%s is below %s, the oldest release the gpt-oss recipe was tested on (vLLM %s, CANN %s): "
-            "gpt-oss runs from %s, but prefer %s" % (RELEASE_VARIABLE, tag, RECIPE_MIN_RELEASE, release.vllm,
-                                                    release.cann, MIN_GPTOSS_RELEASE, DEFAULT_RELEASE))))
+            "gpt-oss runs from %s, but prefer %s"
+            % (RELEASE_VARIABLE, tag, RECIPE_MIN_RELEASE, release.vllm, release.cann, MIN_GPTOSS_RELEASE,
+               DEFAULT_RELEASE))))
     origin = " (%s)" % driver_origin if driver_origin else ""
     if driver:
         try:
@@ -263,4 +264,3 @@ def assess(tag: str, driver: str | None = None, firmware: str | None = None, mod
             warnings.append(Finding("vllm-ascend-model", RELEASE_VARIABLE, (
                 "%s=%s documents no gpt-oss expert parallelism (first in v0.20.2rc1)" % (RELEASE_VARIABLE, tag))))
     return Assessment(release, tuple(refusals), tuple(warnings))
-
