@@ -15,7 +15,8 @@ MODEL_CONTEXT_TOKENS = 131072  # YaRN factor 32 over 4096, both sizes
 SLIDING_WINDOW_TOKENS = 128
 
 # vLLM registered the gpt-oss reasoning parser as "GptOss" in 0.10.1 and renamed it "openai_gptoss" in
-# 0.10.2; every vllm-ascend release that serves gpt-oss (>= 0.13) ships a vLLM that only knows the new name.
+# 0.10.2; every vllm-ascend release that serves gpt-oss (>= v0.15.0rc1, see vllm_ascend_releases) ships a vLLM
+# that only knows the new name.
 REASONING_PARSER = "openai_gptoss"
 TOOL_CALL_PARSER = "openai"  # needs vLLM >= 0.10.2
 FULL_DECODE_ONLY = '{"cudagraph_mode": "FULL_DECODE_ONLY"}'

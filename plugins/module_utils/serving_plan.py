@@ -23,6 +23,7 @@ from ansible_collections.npuops.gptoss.plugins.module_utils.serving_memory impor
     estimate,
     largest_max_model_len,
 )
+from ansible_collections.npuops.gptoss.plugins.module_utils.vllm_ascend_releases import assess
 
 HEALTHY = "OK"
 # FIELD-GUIDE section 1: vllm-ascend needs at least two devices on an A3 (each NPU shows two dies).
@@ -109,6 +110,7 @@ class ServingPlan:
     unused_chips: tuple
     excluded_chips: tuple
     warnings: tuple
+    release: dict | None = None  # the vllm-ascend matrix row the plan was checked against
 
     def as_dict(self) -> dict:
         return {
@@ -133,6 +135,7 @@ class ServingPlan:
             "excluded_chips": [{"logic_id": chip.logic_id, "npu_id": chip.npu_id, "chip_id": chip.chip_id,
                                 "health": chip.health} for chip in self.excluded_chips],
             "warnings": list(self.warnings),
+            "release": self.release,
         }
 
 
@@ -156,10 +159,23 @@ def plan_host(npu: dict, model: str, max_model_len: int = DEFAULT_MAX_MODEL_LEN,
               max_num_seqs: int = DEFAULT_MAX_NUM_SEQS,
               gpu_memory_utilization: float = DEFAULT_GPU_MEMORY_UTILIZATION,
               tensor_parallel_size: int | None = None, base_port: int = 8000,
-              served_model_name: str | None = None, instances: int | None = None) -> ServingPlan:
-    """The serving plan for one host; ``npu`` is that host's ``ansible_facts.npu``."""
+              served_model_name: str | None = None, instances: int | None = None,
+              vllm_ascend_version: str | None = None) -> ServingPlan:
+    """The serving plan for one host; ``npu`` is that host's ``ansible_facts.npu``.
+
+    With ``vllm_ascend_version``, the release and the host's running driver are checked against vllm-ascend's
+    compatibility matrix first (vllm_ascend_releases): refused releases and drivers raise, warnings join the plan's.
+    """
     spec = _check_options(model, max_model_len, max_num_seqs, gpu_memory_utilization, tensor_parallel_size,
                           base_port, instances)
+    verdict = None
+    if vllm_ascend_version is not None:
+        facts = npu if isinstance(npu, dict) else {}
+        verdict = assess(vllm_ascend_version, driver=facts.get("driver_version"),
+                         firmware=facts.get("firmware_version"), model=spec.name,
+                         expert_parallel=spec.expert_parallel, driver_origin="running on this host")
+        if verdict.refused:
+            raise ServingPlanError("; ".join(finding.message for finding in verdict.refusals))
     host = _host_from_facts(npu)
     budget = budget_mb(host.hbm_mb, gpu_memory_utilization)
     candidates = _tensor_parallel_candidates(host)
@@ -189,7 +205,9 @@ def plan_host(npu: dict, model: str, max_model_len: int = DEFAULT_MAX_MODEL_LEN,
         gpu_memory_utilization=gpu_memory_utilization, hbm_per_chip_mb=host.hbm_mb, budget_per_chip_mb=budget,
         memory=memory, family=host.family, box_model=host.box_model, image_variant=host.image_variant,
         instances=built, unused_chips=tuple(unused), excluded_chips=excluded,
-        warnings=tuple(_warnings(host, tp, gpu_memory_utilization, budget, unused, excluded, instances)),
+        warnings=tuple(_warnings(host, tp, gpu_memory_utilization, budget, unused, excluded, instances))
+        + tuple(finding.message for finding in (verdict.warnings if verdict else ())),
+        release=verdict.release.as_dict() if verdict else None,
     )
 
 

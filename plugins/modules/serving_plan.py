@@ -79,6 +79,16 @@ options:
     description:
       - Plan at most this many instances; the chips left over are reported in RV(plan.unused_chips).
     type: int
+  vllm_ascend_version:
+    description:
+      - The vllm-ascend release tag the instances run, such as V(v0.18.0rc1), checked against vllm-ascend's
+        compatibility matrix before anything is planned.
+      - Refused, naming the variable, when the release cannot serve gpt-oss (before V(v0.15.0rc1)) or is not in
+        the matrix (the message lists the known tags), and when the host's running driver (C(npu.driver_version))
+        is below the release's minimum. A release from V(v0.15.0rc1) to below V(v0.18.0rc1), or gpt-oss-120b on a
+        release without vllm-ascend's 120b tutorial, gives a warning.
+      - When not set, the release is not checked.
+    type: str
 notes:
   - Fails, naming the option to change and the host's hardware, when no plan can work, for example
     gpt-oss-120b on 8 x 910B4 (32 GB), any gpt-oss on first-generation Ascend 910 (no BF16), a host without
@@ -97,6 +107,7 @@ EXAMPLES = r"""
   npuops.gptoss.serving_plan:
     npu: "{{ ansible_facts.npu }}"
     model: gpt-oss-20b
+    vllm_ascend_version: v0.18.0rc1
   register: serving
 
 - name: Plan gpt-oss-120b with the vllm-ascend tutorial's short context
@@ -258,10 +269,19 @@ plan:
       elements: dict
       returned: success
     warnings:
-      description: The warnings the module also reports (excluded or unused chips, capped budget).
+      description: >-
+        The warnings the module also reports (excluded or unused chips, capped budget, a release below the
+        recipe's or without a 120b tutorial).
       type: list
       elements: str
       returned: success
+    release:
+      description: >-
+        The compatibility-matrix row of O(vllm_ascend_version) (vLLM base, CANN, torch_npu, minimum driver and its
+        source, image variants, gpt-oss support); null when O(vllm_ascend_version) is not set.
+      type: dict
+      returned: success
+      sample: {tag: v0.18.0rc1, vllm: 0.18.0, cann: 8.5.1, min_driver: 25.5.0}
 """
 
 from ansible.module_utils.basic import AnsibleModule
@@ -281,7 +301,8 @@ class ServingPlanner:
                 params["npu"], params["model"], max_model_len=params["max_model_len"],
                 max_num_seqs=params["max_num_seqs"], gpu_memory_utilization=params["gpu_memory_utilization"],
                 tensor_parallel_size=params["tensor_parallel_size"], base_port=params["base_port"],
-                served_model_name=params["served_model_name"], instances=params["instances"])
+                served_model_name=params["served_model_name"], instances=params["instances"],
+                vllm_ascend_version=params["vllm_ascend_version"])
         except ServingPlanError as exc:
             self.module.fail_json(msg=str(exc))
         for warning in plan.warnings:
@@ -301,6 +322,7 @@ def main():
             base_port=dict(type="int", default=8000),
             served_model_name=dict(type="str"),
             instances=dict(type="int"),
+            vllm_ascend_version=dict(type="str"),
         ),
         supports_check_mode=True,
     )

@@ -100,6 +100,7 @@ driver_version_info() {  # VERSION: the version.info the real package puts in <p
   case $1 in
     24.1.0) hal=7.35.19 inner=V100R001C19SPC002B220 compat='[V100R001C15],[V100R001C17],[V100R001C18],[V100R001C19]' fw='[7.0.0,7.5.99]' ;;
     25.0.rc1.1) hal=7.35.23 inner=V100R001C21SPC002B220 compat='[V100R001C17],[V100R001C18],[V100R001C19],[V100R001C20],[V100R001C21]' fw='[7.0.0,7.7.99]' ;;
+    25.5.1) hal=7.35.25 inner=V100R001C25SPC002B220 compat='[V100R001C21],[V100R001C23],[V100R001C25]' fw='[7.0.0,7.8.99]' ;;
   esac
   printf '%s\n' "Version=$1" "ascendhal_version=$hal" aicpu_version=1.0 tdt_version=1.0 log_version=1.0 \
     prof_version=2.0 dvppkernels_version=1.1 tsfw_version=1.0 "Innerversion=$inner" \
@@ -110,13 +111,15 @@ firmware_version_info() {  # VERSION
   case $1 in
     7.5.0.1.129) pkgver=24.1.rc3 drv='[23.0.0,23.0.0.],[24.0,24.0.],[24.1,24.1.]' ;;
     7.7.0.1.231) pkgver=25.0.rc1.1 drv='[23.0.0,23.0.0.],[24.0,24.0.],[24.1,24.1.],[25.0,25.0.]' ;;
+    7.8.0.6.201) pkgver=25.5.1 drv='[24.1,24.1.],[25.0,25.0.],[25.2,25.2.],[25.3,25.3.],[25.5,25.5.]' ;;
   esac
   printf '%s\n' "Version=$1" firmware_version=1.0 "package_version=$pkgver" "compatible_version_drv=$drv"
 }
 
 for prefix in Ascend-hdk-910b:910b Atlas-A3-hdk:a3; do
   name=${prefix%:*} chip=${prefix#*:}
-  for v in 24.1.0 25.0.rc1.1; do
+  # 25.5.1 meets vllm-ascend's driver floor for the default release (25.5.0); the older ones are below it.
+  for v in 24.1.0 25.0.rc1.1 25.5.1; do
     label="ASCEND-HDK-$(echo "$chip" | tr a-z A-Z)-NPU DRIVER RUN PACKAGE"
     [ "$v" = 24.1.0 ] && label="ASCEND DRIVER RUN PACKAGE"  # older drivers carry the generic label
     pkg driver "$chip" "$v" "${name}-npu-driver_${v}_linux-${hdk_arch}.run" "$label"
@@ -126,7 +129,7 @@ for prefix in Ascend-hdk-910b:910b Atlas-A3-hdk:a3; do
       "$here/installers/ascend-sim-driver-load" "$dir/tools/"
     seal
   done
-  for v in 7.5.0.1.129 7.7.0.1.231; do
+  for v in 7.5.0.1.129 7.7.0.1.231 7.8.0.6.201; do
     pkg firmware "$chip" "$v" "${name}-npu-firmware_${v}.run" \
       "ASCEND-HDK-$(echo "$chip" | tr a-z A-Z)-NPU FIRMWARE RUN PACKAGE"
     firmware_version_info "$v" > "$dir/version.info"

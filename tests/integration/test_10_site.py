@@ -50,7 +50,7 @@ def test_site_provisions_every_host(runs):
     first = runs["first"]
     assert first.returncode == 0, first.stdout[-6000:]
     for host in HOSTS:
-        assert "npu-smi 25.0.rc1.1" in in_host(host, "npu-smi", "info").stdout
+        assert "npu-smi 25.5.1" in in_host(host, "npu-smi", "info").stdout
         assert in_host(host, "systemctl", "is-active", "docker").stdout.strip() == "active"
 
 
@@ -73,7 +73,7 @@ def test_fleet_table_shows_every_host(runs):
     table = first.stdout[re.search(r"HOST\s+OS\s+BOX\s+CHIPS", first.stdout).start():]
     for host in HOSTS:
         line = next(line for line in table.splitlines() if line.strip().startswith(host))
-        assert "8/8 OK" in line and "25.0.rc1.1" in line, line
+        assert "8/8 OK" in line and "25.5.1" in line, line
 
 
 def test_no_secret_in_a_full_vvv_log(runs):

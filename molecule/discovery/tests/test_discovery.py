@@ -6,16 +6,16 @@ testinfra_hosts = ["ansible://ascend_hosts"]
 
 EXPECTED = {
     "mol-disc-b4": dict(source="npu-smi", chips=8, healthy=8, hbm=32768, family="910B", box="Atlas 800I A2",
-                        variant="", bf16=True, driver="25.0.rc1.1", unhealthy=[], error=None),
+                        variant="", bf16=True, driver="25.5.1", unhealthy=[], error=None),
     "mol-disc-b3crit": dict(source="npu-smi", chips=8, healthy=7, hbm=65536, family="910B", box="Atlas 800T A2",
-                            variant="", bf16=True, driver="25.0.rc1.1", unhealthy=[(3, "Critical")], error=None),
+                            variant="", bf16=True, driver="25.5.1", unhealthy=[(3, "Critical")], error=None),
     "mol-disc-a3": dict(source="npu-smi", chips=16, healthy=16, hbm=65536, family="910_93", box="Atlas 800I A3",
-                        variant="-a3", bf16=True, driver="25.0.rc1.1", unhealthy=[], error=None),
+                        variant="-a3", bf16=True, driver="25.5.1", unhealthy=[], error=None),
     # First-gen 910 (PCI d801) always has 32 GB HBM, so the catalogue knows it without npu-smi.
     "mol-disc-910": dict(source="sysfs", chips=8, healthy=0, hbm=32768, family="910", box="Atlas 800 9000/9010",
                          variant=None, bf16=False, driver=None, unhealthy=[], error="tool_missing"),
     "mol-disc-8005": dict(source="sysfs", chips=8, healthy=0, hbm=None, family="910B", box="Atlas 800I A2",
-                          variant="", bf16=True, driver="25.0.rc1.1", unhealthy=[], error="driver_not_loaded"),
+                          variant="", bf16=True, driver="25.5.1", unhealthy=[], error="driver_not_loaded"),
 }
 
 

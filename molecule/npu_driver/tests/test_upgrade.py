@@ -20,8 +20,8 @@ def version(host, path):
 
 
 def test_new_versions_are_installed(host):
-    assert version(host, "/usr/local/Ascend/driver/version.info") == "25.0.rc1.1"
-    assert version(host, "/usr/local/Ascend/firmware/version.info") == "7.7.0.1.231"
+    assert version(host, "/usr/local/Ascend/driver/version.info") == "25.5.1"
+    assert version(host, "/usr/local/Ascend/firmware/version.info") == "7.8.0.6.201"
 
 
 def test_install_info_names_the_driver_user(host):
@@ -38,7 +38,7 @@ def test_reboot_only_where_allowed_and_exactly_once(host):
 def test_loaded_driver_follows_the_reboot(host):
     out = host.check_output("npu-smi info | sed -n 2p")
     if host.backend.get_hostname() == "mol-drv-reboot":
-        assert "npu-smi 25.0.rc1.1" in out and "Version: 25.0.rc1.1" in out
+        assert "npu-smi 25.5.1" in out and "Version: 25.5.1" in out
     else:
         assert "npu-smi 24.1.0" in out and "Version: 24.1.0" in out
 

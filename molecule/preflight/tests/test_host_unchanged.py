@@ -1,13 +1,24 @@
 """preflight changes nothing: no packages, no Ascend files, no engine configuration, on passing and failing hosts."""
-import pytest
-
 testinfra_hosts = ["ansible://ascend_hosts"]
 
+PATHS = ["/usr/local/Ascend", "/etc/docker/daemon.json", "/etc/ascend_install.info", "/var/lib/npuops",
+         "/var/cache/npuops", "/etc/ansible/facts.d"]
+# prepare installed driver 25.0.rc1.1 on this host only: preflight must refuse it and leave it as it was.
+OLD_DRIVER_HOST = "mol-pf-olddrv"
 
-@pytest.mark.parametrize("path", ["/usr/local/Ascend", "/etc/docker/daemon.json", "/etc/ascend_install.info",
-                                  "/var/lib/npuops", "/var/cache/npuops", "/etc/ansible/facts.d"])
-def test_nothing_written(host, path):
-    assert not host.file(path).exists
+
+def test_nothing_written(host):
+    expected = {"/usr/local/Ascend", "/etc/ascend_install.info"} if host.backend.get_hostname() == OLD_DRIVER_HOST else set()
+    assert {path for path in PATHS if host.file(path).exists} == expected
+
+
+def test_driver_left_as_it_was(host):
+    version_info = host.file("/usr/local/Ascend/driver/version.info")
+    if host.backend.get_hostname() == OLD_DRIVER_HOST:
+        assert host.check_output("sed -n 's/^Version=//p' /usr/local/Ascend/driver/version.info") == "25.0.rc1.1"
+        assert "Version: 25.0.rc1.1" in host.check_output("npu-smi info | sed -n 2p")
+    else:
+        assert not version_info.exists
 
 
 def test_no_engine_installed(host):

@@ -25,6 +25,9 @@ DRIVER_OLD = "Ascend-hdk-910b-npu-driver_24.1.0_linux-%s.run" % HDK_ARCH
 DRIVER_NEW = "Ascend-hdk-910b-npu-driver_25.0.rc1.1_linux-%s.run" % HDK_ARCH
 FIRMWARE_OLD = "Ascend-hdk-910b-npu-firmware_7.5.0.1.129.run"
 FIRMWARE_NEW = "Ascend-hdk-910b-npu-firmware_7.7.0.1.231.run"
+# The default pins: vllm-ascend's driver floor for its default release is 25.5.0 (vllm_ascend_releases).
+DRIVER_DEFAULT = "Ascend-hdk-910b-npu-driver_25.5.1_linux-%s.run" % HDK_ARCH
+FIRMWARE_DEFAULT = "Ascend-hdk-910b-npu-firmware_7.8.0.6.201.run"
 TOOLKIT = "Ascend-cann-toolkit_%%s_linux-%s.run" % ARCH
 OPS = "Ascend-cann-910b-ops_%%s_linux-%s.run" % ARCH
 NNAL = "Ascend-cann-nnal_8.5.0_linux-%s.run" % ARCH
@@ -100,10 +103,11 @@ def test_build_writes_every_package_and_matching_sha256sums(packages):
     for line in (packages / "SHA256SUMS").read_text().splitlines():
         digest, name = line.split("  ", 1)
         sums[name] = digest
-    expected = {DRIVER_OLD, DRIVER_NEW, FIRMWARE_OLD, FIRMWARE_NEW, TOOLKIT % "8.5.0", TOOLKIT % "8.5.1",
+    expected = {DRIVER_OLD, DRIVER_NEW, FIRMWARE_OLD, FIRMWARE_NEW, DRIVER_DEFAULT, FIRMWARE_DEFAULT, TOOLKIT % "8.5.0", TOOLKIT % "8.5.1",
                 OPS % "8.5.0", OPS % "8.5.1", NNAL, RUNTIME % "6.0.0", RUNTIME % "7.0.RC1",
                 "Atlas-A3-hdk-npu-driver_25.0.rc1.1_linux-%s.run" % HDK_ARCH,
-                "Atlas-A3-hdk-npu-firmware_7.7.0.1.231.run", "Ascend-cann-A3-ops_8.5.1_linux-%s.run" % ARCH}
+                "Atlas-A3-hdk-npu-firmware_7.7.0.1.231.run", "Ascend-cann-A3-ops_8.5.1_linux-%s.run" % ARCH,
+                "Atlas-A3-hdk-npu-driver_25.5.1_linux-%s.run" % HDK_ARCH, "Atlas-A3-hdk-npu-firmware_7.8.0.6.201.run"}
     assert expected <= set(sums)
     assert sorted(sums) == sorted(p.name for p in packages.glob("*.run"))
     for name, digest in sums.items():
@@ -245,6 +249,21 @@ def test_upgrade_keeps_the_old_driver_loaded_until_reboot(packages, root):
     board = npu_smi(root, "info", "-t", "board", "-i", "0").stdout
     assert "Software Version               : 25.0.rc1.1" in board
     assert "Firmware Version               : 7.7.0.1.231" in board
+
+
+def test_upgrade_from_below_the_vllm_ascend_floor_to_the_default_pins(packages, root):
+    assert run(packages, root, DRIVER_NEW, "--full", "--quiet").returncode == 0
+    assert run(packages, root, FIRMWARE_NEW, "--full", "--quiet").returncode == 0
+    result = run(packages, root, DRIVER_DEFAULT, "--upgrade", "--quiet")
+    assert result.returncode == 2 and "Reboot needed" in result.out
+    assert run(packages, root, FIRMWARE_DEFAULT, "--upgrade", "--quiet").returncode == 0
+    assert info(root / "usr/local/Ascend/driver/version.info")["Version"] == "25.5.1"
+    assert (root / "run/npuops-sim/driver-loaded").read_text().strip() == "25.0.rc1.1"
+    reboot(root)
+    board = npu_smi(root, "info", "-t", "board", "-i", "0").stdout
+    assert "Software Version               : 25.5.1" in board
+    assert "Firmware Version               : 7.8.0.6.201" in board
+    assert "npu-smi 25.5.1" in npu_smi(root, "info").stdout
 
 
 def test_driver_warns_when_the_installed_firmware_is_outside_its_range(packages, root):

@@ -10,7 +10,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # tests/unit: shar
 
 from ansible_collections.npuops.gptoss.plugins.modules import serving_plan
 from module_docs import assert_documented_as_specified
-from npu_host_fakes import FakeNpuSmi, run_module, run_npu_info, synth_host
+from npu_host_fakes import FakeNpuSmi, run_module, run_npu_info, synth_host, write_version_files
 from npu_smi_samples import sample
 
 
@@ -76,3 +76,54 @@ def test_bad_choice_is_rejected_by_the_argument_spec(tmp_path):
 def test_documentation_matches_the_argument_spec(monkeypatch):
     assert_documented_as_specified(serving_plan, monkeypatch)
     assert "plan" in yaml.safe_load(serving_plan.RETURN)
+
+
+def discovered_with_driver(tmp_path, chips: int, driver: str) -> dict:
+    args = synth_host(tmp_path, chips)
+    write_version_files(Path(args["driver_root"]), driver=driver, firmware="7.8.0.6.201")
+    npu = run_npu_info(args)["ansible_facts"]["npu"]
+    assert npu["driver_version"] == driver  # version.info wins over the npu-smi banner
+    return npu
+
+
+def test_v013_is_refused_naming_the_variable(tmp_path):
+    result = run_serving_plan({"npu": discovered_with_driver(tmp_path, 8, "25.5.1"), "model": "gpt-oss-20b",
+                               "vllm_ascend_version": "v0.13.0"})
+    assert result["failed"] is True
+    assert result["msg"].startswith("vllm_ascend_version=v0.13.0 cannot serve gpt-oss: vllm-ascend needs "
+                                    "v0.15.0rc1 or later")
+    assert "plan" not in result
+
+
+def test_v015_plans_with_a_warning(tmp_path):
+    result = run_serving_plan({"npu": discovered_with_driver(tmp_path, 8, "25.5.1"), "model": "gpt-oss-20b",
+                               "vllm_ascend_version": "v0.15.0rc1"})
+    assert "failed" not in result and result["plan"]["instance_count"] == 4
+    assert result["warnings"] == ["vllm_ascend_version=v0.15.0rc1 is below v0.18.0rc1, the oldest release the "
+                                  "gpt-oss recipe was tested on (vLLM 0.15.0, CANN 8.5.0): gpt-oss runs from "
+                                  "v0.15.0rc1, but prefer v0.18.0rc1"]
+    assert result["plan"]["release"]["cann"] == "8.5.0"
+
+
+def test_running_driver_below_the_release_minimum_is_refused(tmp_path):
+    # synth_host prints the real 25.0.rc1.1 banner of an Atlas 800I A2 and has no version.info.
+    npu = discovered(tmp_path, 8)
+    assert npu["driver_version"] == "25.0.rc1.1"
+    result = run_serving_plan({"npu": npu, "model": "gpt-oss-20b", "vllm_ascend_version": "v0.18.0rc1"})
+    assert result["failed"] is True
+    assert result["msg"].startswith("NPU driver 25.0.rc1.1 (running on this host) is below 25.5.0, the minimum "
+                                    "for vllm-ascend v0.18.0rc1 (CANN 8.5.1;")
+    assert result["msg"].endswith("set npu_driver_version to 25.5.0 or later")
+
+
+def test_default_release_on_a_current_driver_plans_quietly(tmp_path):
+    result = run_serving_plan({"npu": discovered_with_driver(tmp_path, 8, "25.5.1"), "model": "gpt-oss-20b",
+                               "vllm_ascend_version": "v0.18.0rc1"})
+    assert "failed" not in result and "warnings" not in result
+    assert (result["plan"]["release"]["tag"], result["plan"]["release"]["vllm"]) == ("v0.18.0rc1", "0.18.0")
+
+
+def test_unknown_release_lists_the_known_ones(tmp_path):
+    result = run_serving_plan({"npu": discovered_with_driver(tmp_path, 8, "25.5.1"), "model": "gpt-oss-20b",
+                               "vllm_ascend_version": "v0.99.0"})
+    assert result["failed"] is True and "known: v0.13.0, v0.15.0rc1" in result["msg"]
