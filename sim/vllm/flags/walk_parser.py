@@ -105,7 +105,12 @@ def describe_type(func):
             out["wraps"] = describe_type(cells["return_type"].cell_contents)
     defaults = getattr(func, "__defaults__", None) or ()
     if code is not None and "cls" in code.co_varnames[:code.co_argcount] and defaults:
-        out["cls"] = getattr(defaults[-1], "__name__", repr(defaults[-1]))
+        cls = defaults[-1]
+        out["cls"] = getattr(cls, "__name__", repr(cls))
+        import dataclasses
+        if dataclasses.is_dataclass(cls):
+            # The keys its JSON may have (pydantic refuses others).
+            out["fields"] = [f.name for f in dataclasses.fields(cls)]
     return out
 
 
