@@ -5,6 +5,7 @@ Shared by tests/unit/sim/test_vllm_flags.py (the stand-in against the dumped dat
 tests/vllm_flags/test_live_parser.py (the stand-in and the dump against a live vLLM).
 """
 import contextlib
+import functools
 import io
 import json
 import os
@@ -22,6 +23,7 @@ def dumped_versions():
     return sorted(p.name[len("vllm-"):-len(".json")] for p in FLAGS.glob("vllm-*.json"))
 
 
+@functools.lru_cache(maxsize=None)
 def load_dump(version):
     return json.loads((FLAGS / ("vllm-%s.json" % version)).read_text())
 
@@ -62,8 +64,13 @@ def option_cases(data):
                 cases.append(["serve", "m", opt])
             else:
                 count = action["nargs"] if isinstance(action["nargs"], int) else 1
-                cases.append(["serve", "m", opt] + [sample_value(action)] * count)
+                # vLLM moves --model's value to the front, as the positional model: give no other then.
+                head = ["serve"] if opt == "--model" else ["serve", "m"]
+                cases.append(head + [opt] + [sample_value(action)] * count)
     return cases
+
+
+_PARSERS = {}
 
 
 def standin_outcome(module, data, argv):
@@ -74,7 +81,10 @@ def standin_outcome(module, data, argv):
     try:
         with contextlib.redirect_stderr(err):
             handed = module.rewrite(argv, module.rewrite_rules(data))
-            ns = module.build_parser(data).parse_args(handed)
+            key = (id(module), data["vllm_version"])
+            if key not in _PARSERS:
+                _PARSERS[key] = module.build_parser(data)
+            ns = _PARSERS[key].parse_args(handed)
     except SystemExit as exc:
         return {"exit": exc.code, "stderr": err.getvalue()}
     except ValueError as exc:
