@@ -207,3 +207,35 @@ def test_version_without_a_dump_is_a_clear_error(module):
         module.flags_data("0.0.1")
     assert "no dumped `vllm serve` parser for vLLM 0.0.1" in caught.value.lines[0]
     assert os.path.basename(module.FLAGS_DIR) == "flags"
+
+
+# ------------------------------------------------------------------------- the fields of the answers
+
+@pytest.mark.parametrize("version,fields", [
+    # vLLM's ChatMessage / DeltaMessage: 0.13 and 0.15 copy `reasoning` into the deprecated `reasoning_content`
+    # (vllm/entrypoints/openai/protocol.py, chat_completion/protocol.py); 0.18 on have `reasoning` only.
+    ("0.13.0", ["reasoning", "reasoning_content"]), ("0.15.0", ["reasoning", "reasoning_content"]),
+    ("0.18.0", ["reasoning"]), ("0.20.2", ["reasoning"]), ("0.25.1", ["reasoning"]),
+])
+def test_reasoning_comes_in_the_fields_of_the_version(tmp_path, version, fields):
+    import json
+    from test_vllm_standin import BF16_20B, Server
+    from vllm_host_fakes import make_host
+    assert [f for f in ("reasoning", "reasoning_content") if f in load_dump(version)["responses"]["ChatMessage"]["fields"]] \
+        == fields
+    env = dict(make_host(tmp_path, serving={"token_delay_ms": 0}), NPUOPS_SIM_VLLM_VERSION=version)
+    srv = Server([BF16_20B, "-tp", "2", "--served-model-name", "gpt-oss-20b", "--reasoning-parser", "openai_gptoss",
+                  "--max-model-len", "4096"], env)
+    try:
+        message = srv.chat("What is the capital of France? Answer in one word.")["choices"][0]["message"]
+        assert message["content"] == "Paris"
+        assert [f for f in ("reasoning", "reasoning_content") if f in message] == fields
+        assert all(message[f] for f in fields)
+        status, text = srv.post("/v1/chat/completions", {"model": "gpt-oss-20b", "stream": True, "messages": [
+            {"role": "user", "content": "What is the capital of Japan? Answer in one word."}]})
+        deltas = [json.loads(line[6:])["choices"][0]["delta"] for line in text.splitlines()
+                  if line.startswith("data: {") and '"choices":[{' in line]
+        thinking = [d for d in deltas if set(d) & {"reasoning", "reasoning_content"}]
+        assert status == 200 and thinking and all(sorted(d) == sorted(fields) for d in thinking)
+    finally:
+        srv.stop()
