@@ -20,7 +20,7 @@ from ansible_collections.npuops.gptoss.plugins.module_utils.serving_plan import 
 
 VERSIONS = dumped_versions()
 # The vLLM bases of the simulated vllm-ascend releases (sim/vllm/flags/README.md), and the live one.
-assert {"0.13.0", "0.15.0", "0.18.0", "0.20.2", "0.25.1", "0.32.0"} <= set(VERSIONS)
+assert {"0.13.0", "0.15.0", "0.18.0", "0.20.2", "0.23.0", "0.25.1", "0.32.0"} <= set(VERSIONS)
 
 
 @pytest.fixture(scope="module")
@@ -90,32 +90,32 @@ def test_usage_lines_are_the_real_ones(module, version, monkeypatch):
 # "invalid" refused for its value.
 SERVE = ["serve", "/models/gpt-oss-20b"]
 HAND_PICKED = [
-    # flags                                                        0.13   0.15   0.18   0.20   0.25   0.32
-    (["-cc", '{"cudagraph_mode": "FULL_DECODE_ONLY"}'],            True,  True,  True,  True,  True,  True),
-    (["--compilation-config.cudagraph_mode=FULL_DECODE_ONLY"],     True,  True,  True,  True,  True,  True),
-    (["--compilation_config.cudagraph_mode", "PIECEWISE"],         True,  True,  True,  True,  True,  True),
-    (["--optimization-level", "2"],                                True,  True,  True,  True,  True,  True),
-    (["-O3"],                                                      True,  True,  True,  True,  True,  True),
-    (["--cudagraph-capture-sizes", "1", "2", "4"],                 True,  True,  True,  True,  True,  True),
-    (["--kv-cache-memory-bytes", "8G"],                            True,  True,  True,  True,  True,  True),
-    (["--enable-eplb"],                                            True,  True,  True,  True,  True,  True),
-    (["--attention-backend", "FLASH_ATTN"],                        True,  True,  True,  True,  True,  True),
-    (["--api-server-count", "2"],                                  True,  True,  True,  True,  True,  True),
-    (["--max-model-len", "auto"],                                  "invalid", True, True, True, True, True),
-    (["--max-model-len", "32k"],                                   True,  True,  True,  True,  True,  True),
-    (["--max_num_seqs", "8"],                                      True,  True,  True,  True,  True,  True),
-    (["--max-num-seq", "8"],                                       True,  True,  True,  True,  True,  True),
-    (["--max-num", "8"],                                           "ambiguous", "ambiguous", "ambiguous", "ambiguous", "ambiguous", "ambiguous"),
-    (["--gpu-memory-util", "0.9"],                                 True,  True,  True,  True,  True,  True),
-    (["--swap-space", "4"],                                        True,  True,  False, False, False, False),
-    (["--disable-log-requests"],                                   True,  True,  False, False, False, False),
-    (["--enable-log-requests"],                                    True,  True,  True,  True,  True,  True),
-    (["--shutdown-timeout", "30"],                                 False, False, True,  True,  True,  True),
+    # flags                                                        0.13   0.15   0.18   0.20   0.23   0.25   0.32
+    (["-cc", '{"cudagraph_mode": "FULL_DECODE_ONLY"}'],            True, True, True, True, True, True, True),
+    (["--compilation-config.cudagraph_mode=FULL_DECODE_ONLY"],     True, True, True, True, True, True, True),
+    (["--compilation_config.cudagraph_mode", "PIECEWISE"],         True, True, True, True, True, True, True),
+    (["--optimization-level", "2"],                                True, True, True, True, True, True, True),
+    (["-O3"],                                                      True, True, True, True, True, True, True),
+    (["--cudagraph-capture-sizes", "1", "2", "4"],                 True, True, True, True, True, True, True),
+    (["--kv-cache-memory-bytes", "8G"],                            True, True, True, True, True, True, True),
+    (["--enable-eplb"],                                            True, True, True, True, True, True, True),
+    (["--attention-backend", "FLASH_ATTN"],                        True, True, True, True, True, True, True),
+    (["--api-server-count", "2"],                                  True, True, True, True, True, True, True),
+    (["--max-model-len", "auto"],                                  "invalid", True, True, True, True, True, True),
+    (["--max-model-len", "32k"],                                   True, True, True, True, True, True, True),
+    (["--max_num_seqs", "8"],                                      True, True, True, True, True, True, True),
+    (["--max-num-seq", "8"],                                       True, True, True, True, True, True, True),
+    (["--max-num", "8"],                                           "ambiguous", "ambiguous", "ambiguous", "ambiguous", "ambiguous", "ambiguous", "ambiguous"),
+    (["--gpu-memory-util", "0.9"],                                 True, True, True, True, True, True, True),
+    (["--swap-space", "4"],                                        True, True, False, False, False, False, False),
+    (["--disable-log-requests"],                                   True, True, False, False, False, False, False),
+    (["--enable-log-requests"],                                    True, True, True, True, True, True, True),
+    (["--shutdown-timeout", "30"],                                 False, False, True, True, True, True, True),
 ]
 
 
-@pytest.mark.parametrize("flags,expected", [(row[0], dict(zip(("0.13.0", "0.15.0", "0.18.0", "0.20.2", "0.25.1",
-                                                                 "0.32.0"), row[1:]))) for row in HAND_PICKED],
+@pytest.mark.parametrize("flags,expected", [(row[0], dict(zip(("0.13.0", "0.15.0", "0.18.0", "0.20.2", "0.23.0",
+                                                                 "0.25.1", "0.32.0"), row[1:]))) for row in HAND_PICKED],
                          ids=[" ".join(row[0])[:40] for row in HAND_PICKED])
 def test_hand_picked_flags(module, flags, expected):
     for version, want in expected.items():
