@@ -238,3 +238,16 @@ def test_reasoning_comes_in_the_fields_of_the_version(tmp_path, version, fields)
         assert status == 200 and thinking and all(sorted(d) == sorted(fields) for d in thinking)
     finally:
         srv.stop()
+
+
+def test_every_simulated_release_has_its_base_dumped():
+    """sim/vllm/build-image.sh takes each release's vLLM base from bases.json; each base needs its dump."""
+    import json
+    bases = json.loads((REPO / "sim" / "vllm" / "flags" / "bases.json").read_text())
+    releases = {k: v["vllm"] for k, v in bases.items() if not k.startswith("_")}
+    # vllm-ascend's Dockerfile (ARG VLLM_TAG) at each tag and its versioning_policy.md matrix
+    assert releases["v0.18.0rc1"] == "0.18.0" and releases["v0.20.2rc1"] == "0.20.2"
+    assert releases["v0.13.0"] == "0.13.0" and releases["v0.15.0rc1"] == "0.15.0"
+    assert set(releases.values()) <= set(VERSIONS)
+    script = (REPO / "sim" / "vllm" / "build-image.sh").read_text()
+    assert "versions=(v0.18.0rc1 v0.20.2rc1)" in script
