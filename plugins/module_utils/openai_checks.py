@@ -235,7 +235,10 @@ def chat_problems(reply: Reply, settings: ProbeSettings) -> list[str]:
         problems.append("answer %s does not match %s" % (json.dumps(answer), settings.expected.pattern))
     if settings.check_reasoning:
         message = first_message(reply)
-        if not (message.get("reasoning_content") or message.get("reasoning")):
+        # vLLM puts the reasoning in message.reasoning; 0.13 to 0.15 also copy it into the deprecated
+        # reasoning_content, which 0.18 on no longer have (ChatMessage in vllm/entrypoints/openai/
+        # chat_completion/protocol.py; sim/vllm/flags/vllm-<version>.json "responses").
+        if not (message.get("reasoning") or message.get("reasoning_content")):
             problems.append("no reasoning in the answer (reasoning parser)")
     return problems
 

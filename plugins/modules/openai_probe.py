@@ -15,8 +15,8 @@ description:
     verdict per endpoint. The endpoints are checked at the same time, one thread each, at most
     O(concurrency) at once; the requests of one endpoint are sent one after the other.
   - "The checks of an endpoint: C(GET /v1/models) answers 200 and lists O(model); a chat completion at temperature
-    0 answers O(prompt) with text matching O(expected); the answer carries reasoning in C(reasoning_content) or
-    C(reasoning) (O(check_reasoning)); a C(get_weather) tool call comes back with a C(city) argument and the tool's
+    0 answers O(prompt) with text matching O(expected); the answer carries reasoning in C(reasoning) (vLLM 0.18 on) or
+    C(reasoning_content) (also in 0.13 to 0.15) (O(check_reasoning)); a C(get_weather) tool call comes back with a C(city) argument and the tool's
     result is used in the next answer (O(check_tools)); with an O(api_key), C(GET /v1/models) without it is
     refused with 401."
   - An endpoint whose checks all pass is V(verified); otherwise it is V(wrong answers) and

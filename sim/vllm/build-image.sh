@@ -29,8 +29,8 @@ while [ $# -gt 0 ]; do
     *) echo "build-image: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
-# v0.13.0 is the current pin; v0.18.0 is there so that upgrades can be exercised.
-[ ${#versions[@]} -gt 0 ] || versions=(v0.13.0 v0.18.0)
+# v0.18.0rc1 is the default pin (the gpt-oss-20b recipe); v0.20.2rc1 serves the A3/120b example and upgrades.
+[ ${#versions[@]} -gt 0 ] || versions=(v0.18.0rc1 v0.20.2rc1)
 
 if ! base_id=$(docker image inspect -f '{{.Id}}' "$base" 2>/dev/null); then
   echo "build-image: base image $base not found; run sim/image/build-host-image.sh first" >&2
@@ -41,8 +41,19 @@ refs=()
 for ver in "${versions[@]}"; do
   [[ $ver =~ ^v[0-9]+\.[0-9]+\.[0-9]+([a-z0-9.]*)$ ]] || { echo "build-image: version $ver is not like v0.13.0" >&2; exit 2; }
   ascend=${ver#v}
-  vllm=${ascend%%rc*}   # vllm-ascend vX.Y.Z[rcN] runs on vLLM X.Y.Z
-  hash=$( { cat "$0" "$here/Dockerfile" "$here/vllm"; echo "$base_id $ver"; } | sha256sum | cut -c1-16)
+  # The release's vLLM base from the recorded mapping (flags/bases.json, with its sources), and that
+  # version's dumped parser, which the stand-in builds `vllm serve` from.
+  if ! vllm=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]]["vllm"])' \
+      "$here/flags/bases.json" "$ver" 2>/dev/null); then
+    echo "build-image: $ver has no vLLM base in $here/flags/bases.json (add it with its source)" >&2
+    exit 2
+  fi
+  if [ ! -f "$here/flags/vllm-$vllm.json" ]; then
+    echo "build-image: no dumped parser $here/flags/vllm-$vllm.json for $ver: run sim/vllm/flags/dump_flags.py $vllm" >&2
+    exit 2
+  fi
+  hash=$( { cat "$0" "$here/Dockerfile" "$here/vllm" "$here/flags/bases.json" "$here"/flags/vllm-*.json
+            echo "$base_id $ver"; } | sha256sum | cut -c1-16)
   ref=$repo:$hash
   if docker image inspect "$ref" >/dev/null 2>&1; then
     echo "build-image: $ref ($ver) is up to date" >&2

@@ -130,6 +130,21 @@ def test_reasoning_under_its_newer_name_counts():
     assert chat_problems(Reply(200, completion({"content": "Paris", "reasoning": "r"})), SETTINGS) == []
 
 
+# What vLLM 0.18 and 0.20 return (ChatMessage has `reasoning` only), as the stand-in answers for them.
+CHAT_018 = completion({"content": "Paris", "reasoning": REASONING})
+# vLLM 0.13 / 0.15 without a reasoning parser: both fields there, both null.
+CHAT_013_NO_PARSER = completion({"content": "Paris", "reasoning": None, "reasoning_content": None})
+
+
+def test_the_018_answer_passes():
+    assert "reasoning_content" not in CHAT_018["choices"][0]["message"]
+    assert chat_problems(Reply(200, CHAT_018), SETTINGS) == []
+
+
+def test_null_reasoning_fields_are_no_reasoning():
+    assert chat_problems(Reply(200, CHAT_013_NO_PARSER), SETTINGS) == ["no reasoning in the answer (reasoning parser)"]
+
+
 def test_empty_answer_and_no_reasoning_are_two_problems():
     body = completion({"content": None})
     assert chat_problems(Reply(200, body), SETTINGS) == ['answer "" does not match (?i)paris',
