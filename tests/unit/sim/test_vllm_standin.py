@@ -56,6 +56,7 @@ def free_port():
 
 class Server:
     def __init__(self, args, env):
+        self.env = env
         self.port = free_port()
         self.proc = subprocess.Popen([sys.executable, str(VLLM), "serve"] + [str(a) for a in args] +
                                      ["--host", "127.0.0.1", "--port", str(self.port)],
@@ -173,6 +174,21 @@ def test_visible_devices_index_the_container_devices(host):
           "valid device range is [0, 0)")
 
 
+def test_a_taken_hccl_port_gives_the_real_ej0003_bind_failure(host):
+    # Two TP>1 instances on the host network with one HCCL_IF_BASE_PORT: vllm-ascend issue 405's text.
+    with socket.socket() as taken:
+        taken.bind(("", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        fails(["serve", BF16_20B, "-tp", "2"], dict(host, HCCL_IF_BASE_PORT=str(port)),
+              "HCCL function error: HcclGetRootInfo(&hcclID), error code is 11",
+              "ERR02200 DIST call hccl api failed.",
+              "Failed to bind the IP port. Reason: The IP address and port have been bound already.",
+              "host nic listen start failed, port[%d], return[11][FUNC:StartListenSocket][FILE:network_manager.cc]"
+              "[LINE:1163]" % port,
+              "(Worker_TP0 pid=", "RuntimeError: Engine core initialization failed. See root cause above.")
+
+
 def test_control_nodes_are_required(host):
     (Path(host["NPUOPS_SIM_ROOT"]) / "dev/davinci_manager").unlink()
     fails(["serve", BF16_20B, "-tp", "2"], host, "valid device range is [0, 0)")
@@ -280,6 +296,12 @@ def test_health_version_models(server):
     assert json.loads(server.get("/version")[1]) == {"version": "0.13.0"}
     models = json.loads(server.get("/v1/models")[1])
     assert [m["id"] for m in models["data"]] == ["gpt-oss-20b"] and models["data"][0]["max_model_len"] == 32768
+
+
+def test_a_serving_tp2_instance_holds_its_hccl_port(server):
+    # The listener stays bound while serving, so a second instance on the same port collides.
+    with socket.socket() as probe, pytest.raises(OSError):
+        probe.bind(("", int(server.env["HCCL_IF_BASE_PORT"])))
 
 
 def test_engine_process_name_for_npu_smi(server):
