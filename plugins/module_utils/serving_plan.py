@@ -57,9 +57,15 @@ class Chip:
         return self.health == HEALTHY and self.logic_id is not None
 
     @property
+    def device_id(self) -> int:
+        # The N of /dev/davinciN and of ASCEND_VISIBLE_DEVICES is the physical id (Ascend Docker Runtime README:
+        # "X是物理ID号"; Huawei DCMI docs: "ls /dev/davinci*" gives the physical id). Only A3 prints it; A2 hosts
+        # show logic = physical in every capture.
+        return self.phy_id if self.phy_id is not None else self.logic_id
+
+    @property
     def device_path(self) -> str:
-        # /dev/davinciN is numbered by physical id; A2 samples show logic = physical, A3 lists phy_id apart.
-        return "/dev/davinci%d" % (self.phy_id if self.phy_id is not None else self.logic_id)
+        return "/dev/davinci%d" % self.device_id
 
     def describe(self) -> str:
         return "logic %s (NPU %s chip %s, %s)" % (self.logic_id, self.npu_id, self.chip_id, self.health)
@@ -89,6 +95,7 @@ class Instance:
             "tensor_parallel_size": self.tensor_parallel_size,
             "chips": [chip.logic_id for chip in self.chips],
             "devices": [chip.device_path for chip in self.chips],
+            "device_ids": [chip.device_id for chip in self.chips],
             "port": self.port,
             "hccl_ports": list(self.hccl_ports) if self.hccl_ports else None,
             "env": dict(self.env),

@@ -35,8 +35,8 @@ options:
   npu_smi_path:
     description:
       - Path of the C(npu-smi) executable.
-      - When not set, C(npu-smi) is searched on E(PATH) and in C(/usr/local/sbin) (host install) and
-        C(/usr/local/bin) (the usual container mount).
+      - When not set, C(npu-smi) is searched on E(PATH) and in C(/usr/local/sbin) (older drivers) and
+        C(/usr/local/bin) (current drivers, and the usual container mount).
     type: path
   sysfs_pci_root:
     description:

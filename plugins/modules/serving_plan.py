@@ -231,6 +231,13 @@ plan:
           type: list
           elements: str
           sample: [/dev/davinci0, /dev/davinci1]
+        device_ids:
+          description:
+            - Physical ids of the instance's chips, the N of RV(plan.instances[].devices) and the value of
+              E(ASCEND_VISIBLE_DEVICES) for the Ascend Docker Runtime. The logic id where npu-smi shows no Phy-ID (A2).
+          type: list
+          elements: int
+          sample: [0, 1]
         port:
           description: Port the instance listens on, O(base_port) plus its index.
           type: int

@@ -59,7 +59,7 @@ copy_files() {
   printf '#!/bin/bash\nexec "$(dirname "$(readlink -f "$0")")/installer.sh" --uninstall --install-path=%s\n' \
     "$(dirname "$INSTALL_PATH")" > "$d/script/uninstall.sh"
   chmod 0500 "$d/script/uninstall.sh"
-  printf '%s\n' /usr/local/Ascend/driver/lib64 /usr/local/dcmi /usr/local/sbin/npu-smi > "$(r "$CONF_DIR/base.list")"
+  printf '%s\n' /usr/local/Ascend/driver/lib64 /usr/local/dcmi /usr/local/bin/npu-smi > "$(r "$CONF_DIR/base.list")"
   chmod 0440 "$(r "$CONF_DIR/base.list")"
   printf '%s\n' "version=v$PKG_VERSION" "arch=$(host_arch)" os=linux "path=$INSTALL_PATH" \
     "build=Ascend-docker-runtime_$PKG_VERSION-$(host_arch)" a500=n a500a2=n a200=n a200isoc=n a200ia2=n \

@@ -55,6 +55,7 @@ def test_atlas_800i_a2_910b4_serves_20b_as_four_tp2_instances():
     assert [i["name"] for i in result["instances"]] == ["gptoss-20b-0", "gptoss-20b-1", "gptoss-20b-2", "gptoss-20b-3"]
     second = result["instances"][1]
     assert second["devices"] == ["/dev/davinci2", "/dev/davinci3"]
+    assert second["device_ids"] == [2, 3]
     assert second["env"] == {"ASCEND_RT_VISIBLE_DEVICES": "0,1", "HCCL_BUFFSIZE": "512", "HCCL_IF_BASE_PORT": "60032"}
     assert (second["memory_per_chip_mb"], second["budget_per_chip_mb"]) == (25832, 29491)
     assert second["expert_parallel"] is False
@@ -105,6 +106,8 @@ def test_a3_serves_120b_at_the_tutorial_settings_as_four_tp4_expert_parallel_ins
     assert result["instances"][0]["devices"] == ["/dev/davinci8", "/dev/davinci9", "/dev/davinci10",
                                                  "/dev/davinci11"]
     assert result["instances"][3]["devices"] == ["/dev/davinci4", "/dev/davinci5", "/dev/davinci6", "/dev/davinci7"]
+    # ASCEND_VISIBLE_DEVICES takes the same physical ids (Ascend Docker Runtime), never the logic ids.
+    assert result["instances"][0]["device_ids"] == [8, 9, 10, 11] and result["instances"][0]["chips"] == [0, 1, 2, 3]
     assert result["instances"][2]["env"] == {"ASCEND_RT_VISIBLE_DEVICES": "0,1,2,3", "HCCL_BUFFSIZE": "512",
                                              "HCCL_IF_BASE_PORT": "60064"}
     assert result["instances"][0]["vllm_args"] == [
