@@ -53,7 +53,7 @@ copy_files() {
       "$tool" "$PKG_VERSION" > "$d/$tool"
     chmod 0550 "$d/$tool"
   done
-  echo "Ascend Docker Runtime $PKG_VERSION (simulated by npuops): runc with nothing added." > "$d/README.md"
+  echo "Ascend Docker Runtime $PKG_VERSION (simulated by npuops): runc plus the ASCEND_VISIBLE_DEVICES devices." > "$d/README.md"
   install -m 0500 install.sh "$d/script/installer.sh"
   install -m 0644 common.sh package.info "$d/script/"
   printf '#!/bin/bash\nexec "$(dirname "$(readlink -f "$0")")/installer.sh" --uninstall --install-path=%s\n' \
