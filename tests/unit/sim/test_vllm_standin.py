@@ -256,6 +256,19 @@ def test_hbm_override_in_the_topology_counts(tmp_path):
     fails(["serve", BF16_20B], env, "(NPU 0; 28.64 GiB total capacity;")
 
 
+def test_hbm_override_follows_the_logic_id_when_physical_ids_differ(tmp_path):
+    # A3 topology whose logic 0 is /dev/davinci8: the container sees davinci8, the override is keyed by logic id 0.
+    env = make_host(tmp_path, chip="Ascend910", devices=0, chips={"0": {"hbm_total": 32768}})
+    root = Path(env["NPUOPS_SIM_ROOT"])
+    topo_file = root / "usr/local/Ascend/driver/lib64/npuops-sim/npu.json"
+    topo = json.loads(topo_file.read_text())
+    topo["phy_ids"] = [8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7]
+    topo_file.write_text(json.dumps(topo))
+    (root / "dev" / "davinci8").write_text("char 235:8\n")
+    # 32 GB instead of the A3 die's 64 GB: the weights no longer fit.
+    fails(["serve", BF16_20B], env, "(NPU 0; 28.78 GiB total capacity;")
+
+
 def test_first_generation_910_cannot_serve_bf16(tmp_path):
     fails(["serve", BF16_20B, "-tp", "2"], make_host(tmp_path, chip="910B"),
           "bfloat16 of tbe.dsl.transdata is not supported")
