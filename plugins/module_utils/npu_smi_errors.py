@@ -65,8 +65,8 @@ _RULES = (
           "Check that the cards are seated and visible ('lspci -d 19e5:'), and that the driver matches them"),
     _Rule(TOOL_MISSING, r"npu-smi: (?:command )?not found|npu-smi: No such file or directory", (127,),
           "npu-smi is not installed or not on the search path",
-          "Install the NPU driver (it ships /usr/local/sbin/npu-smi) or, in a container, mount "
-          "/usr/local/bin/npu-smi and /usr/local/dcmi"),
+          "Install the NPU driver (it ships /usr/local/bin/npu-smi, /usr/local/sbin/npu-smi on older drivers) "
+          "or, in a container, mount /usr/local/bin/npu-smi and /usr/local/dcmi"),
 )
 
 

@@ -29,6 +29,13 @@ HEALTHY = "OK"
 # FIELD-GUIDE section 1: vllm-ascend needs at least two devices on an A3 (each NPU shows two dies).
 MIN_TENSOR_PARALLEL = {"910_93": 2}
 MAX_PORT = 65535
+# HCCL_IF_BASE_PORT: "配置后系统默认占用以该端口起始的32个端口" (16 up to CANN 8.2), value range [1024, 65520],
+# default 60000 (CANN 8.5 hcclug_000090, CANN 9.0 hcclenvref_07_0019). With --net=host every TP>1 instance left at
+# the default binds 60000 and the second one fails with EJ0003 (vllm-ascend issue 405, PR 16205).
+HCCL_DEFAULT_BASE_PORT = 60000
+HCCL_PORTS_PER_INSTANCE = 32
+HCCL_MIN_PORT = 1024
+HCCL_MAX_PORT = 65520
 
 
 class ServingPlanError(ValueError):
@@ -51,9 +58,15 @@ class Chip:
         return self.health == HEALTHY and self.logic_id is not None
 
     @property
+    def device_id(self) -> int:
+        # The N of /dev/davinciN and of ASCEND_VISIBLE_DEVICES is the physical id (Ascend Docker Runtime README:
+        # "X是物理ID号"; Huawei DCMI docs: "ls /dev/davinci*" gives the physical id). Only A3 prints it; A2 hosts
+        # show logic = physical in every capture.
+        return self.phy_id if self.phy_id is not None else self.logic_id
+
+    @property
     def device_path(self) -> str:
-        # /dev/davinciN is numbered by physical id; A2 samples show logic = physical, A3 lists phy_id apart.
-        return "/dev/davinci%d" % (self.phy_id if self.phy_id is not None else self.logic_id)
+        return "/dev/davinci%d" % self.device_id
 
     def describe(self) -> str:
         return "logic %s (NPU %s chip %s, %s)" % (self.logic_id, self.npu_id, self.chip_id, self.health)
@@ -70,6 +83,7 @@ class Instance:
     budget_mb: int
     expert_parallel: bool
     vllm_args: tuple
+    hccl_ports: tuple | None = None  # (first, last) of the HCCL host ports, None for a single chip
 
     @property
     def tensor_parallel_size(self) -> int:
@@ -82,7 +96,9 @@ class Instance:
             "tensor_parallel_size": self.tensor_parallel_size,
             "chips": [chip.logic_id for chip in self.chips],
             "devices": [chip.device_path for chip in self.chips],
+            "device_ids": [chip.device_id for chip in self.chips],
             "port": self.port,
+            "hccl_ports": list(self.hccl_ports) if self.hccl_ports else None,
             "env": dict(self.env),
             "memory_per_chip_mb": self.memory.total_mb,
             "budget_per_chip_mb": self.budget_mb,
@@ -160,6 +176,7 @@ def plan_host(npu: dict, model: str, max_model_len: int = DEFAULT_MAX_MODEL_LEN,
               gpu_memory_utilization: float = DEFAULT_GPU_MEMORY_UTILIZATION,
               tensor_parallel_size: int | None = None, base_port: int = 8000,
               served_model_name: str | None = None, instances: int | None = None,
+              hccl_base_port: int = HCCL_DEFAULT_BASE_PORT,
               vllm_ascend_version: str | None = None) -> ServingPlan:
     """The serving plan for one host; ``npu`` is that host's ``ansible_facts.npu``.
 
@@ -195,9 +212,10 @@ def plan_host(npu: dict, model: str, max_model_len: int = DEFAULT_MAX_MODEL_LEN,
     if base_port + len(groups) - 1 > MAX_PORT:
         raise ServingPlanError("base_port=%d leaves no room for %d instances (ports above %d): lower base_port"
                                % (base_port, len(groups), MAX_PORT))
+    hccl = _hccl_ranges(hccl_base_port, base_port, len(groups), tp)
     served = served_model_name or spec.name
     built = tuple(_instance(spec, index, group, base_port + index, memory, budget, served, max_model_len,
-                            max_num_seqs, gpu_memory_utilization) for index, group in enumerate(groups))
+                            max_num_seqs, gpu_memory_utilization, hccl[index]) for index, group in enumerate(groups))
     excluded = tuple(chip for chip in host.chips if not chip.healthy)
     return ServingPlan(
         model=spec.name, served_model_name=served, tensor_parallel_size=tp,
@@ -377,19 +395,41 @@ def _group_chips(host: _Host, size: int, limit: int | None):
     return groups, rest
 
 
-def _instance(spec, index, chips, port, memory, budget, served, max_model_len, max_num_seqs, utilization):
+def _hccl_ranges(hccl_base, base_port, count, size):
+    """One HCCL host port range per instance, (first, last) or None where a single chip needs no HCCL."""
+    if size == 1:
+        return [None] * count
+    ranges = [(hccl_base + index * HCCL_PORTS_PER_INSTANCE, hccl_base + (index + 1) * HCCL_PORTS_PER_INSTANCE - 1)
+              for index in range(count)]
+    if hccl_base < HCCL_MIN_PORT or ranges[-1][1] > HCCL_MAX_PORT:
+        raise ServingPlanError(
+            "hccl_base_port=%d: %d instances of %d chips take HCCL host ports %d-%d (%d each), and HCCL_IF_BASE_PORT "
+            "ranges must lie within %d-%d: choose an hccl_base_port between %d and %d"
+            % (hccl_base, count, size, ranges[0][0], ranges[-1][1], HCCL_PORTS_PER_INSTANCE, HCCL_MIN_PORT,
+               HCCL_MAX_PORT, HCCL_MIN_PORT, HCCL_MAX_PORT + 1 - count * HCCL_PORTS_PER_INSTANCE))
+    api_last = base_port + count - 1
+    if hccl_base <= api_last and base_port <= ranges[-1][1]:
+        raise ServingPlanError(
+            "hccl_base_port=%d: the HCCL host ports %d-%d overlap the API ports %d-%d (base_port=%d): move "
+            "hccl_base_port or base_port apart" % (hccl_base, ranges[0][0], ranges[-1][1], base_port, api_last,
+                                                   base_port))
+    return ranges
+
+
+def _instance(spec, index, chips, port, memory, budget, served, max_model_len, max_num_seqs, utilization, hccl):
     size = len(chips)
     # Each container gets only its own /dev/davinciN, and the runtime numbers what it sees from 0
     # (vllm-ascend issues 6063 and 6942; see docs/serving-plan.md).
     env = [("ASCEND_RT_VISIBLE_DEVICES", ",".join(str(i) for i in range(size)))]
     if size > 1:
         env.append(("HCCL_BUFFSIZE", str(HCCL_BUFFSIZE_MB)))  # the memory model counts this size
+        env.append(("HCCL_IF_BASE_PORT", str(hccl[0])))
     args = ["--dtype", "bfloat16", "--tensor-parallel-size", str(size), "--max-model-len", str(max_model_len),
             "--max-num-seqs", str(max_num_seqs), "--gpu-memory-utilization", str(utilization), "--port", str(port),
             "--served-model-name", served] + spec.recommended_args()
     return Instance(name="%s-%d" % (spec.name.replace("gpt-oss-", "gptoss-"), index), index=index, chips=tuple(chips),
                     port=port, env=tuple(env), memory=memory, budget_mb=budget, expert_parallel=spec.expert_parallel,
-                    vllm_args=tuple(args))
+                    vllm_args=tuple(args), hccl_ports=hccl)
 
 
 def _warnings(host, size, utilization, budget, unused, excluded, limit):

@@ -42,6 +42,12 @@ KNOWN_FAILURES: tuple[KnownFailure, ...] = (
                  "mount /usr/local/Ascend/driver/lib64 read-only into the container"),
     KnownFailure("mxfp4", r"mxfp4 quantization is currently not supported|unsupported fp4 dtype|[Ff][Pp]4.*not supported",
                  "MXFP4 weights on NPU", (), "serve BF16 weights (e.g. unsloth/gpt-oss-20b-BF16)"),
+    # vllm-ascend issue 405: two TP>1 instances on the host network on one HCCL_IF_BASE_PORT (default 60000).
+    KnownFailure("hccl_port_in_use", r"Failed to bind the IP port\. Reason: The IP address and port have been bound already"
+                 r"|host nic listen start failed, port\[\d+\]",
+                 "HCCL host port already bound (EJ0003)", (),
+                 "give each instance its own HCCL_IF_BASE_PORT range (vllm_ascend_hccl_base_port, 32 ports each); "
+                 "do not set HCCL_IF_BASE_PORT in vllm_ascend_env"),
     KnownFailure("device_busy", r"ret is -8020|device is used", "NPU held by another process", (),
                  "stop the other container using these chips"),
     KnownFailure("driver_not_loaded", r"ret is -8005", "NPU driver not usable", (),

@@ -35,8 +35,8 @@ options:
   npu_smi_path:
     description:
       - Path of the C(npu-smi) executable.
-      - When not set, C(npu-smi) is searched on E(PATH) and in C(/usr/local/sbin) (host install) and
-        C(/usr/local/bin) (the usual container mount).
+      - When not set, C(npu-smi) is searched on E(PATH) and in C(/usr/local/sbin) (older drivers) and
+        C(/usr/local/bin) (current drivers, and the usual container mount).
     type: path
   sysfs_pci_root:
     description:
@@ -100,6 +100,11 @@ ansible_facts:
           type: str
           returned: always
           sample: npu-smi
+        npu_smi_path:
+          description: The npu-smi executable that was run, null when none was found.
+          type: str
+          returned: always
+          sample: /usr/local/bin/npu-smi
         npu_smi_version:
           description: Version of the npu-smi tool, null when the table was not read.
           type: str
@@ -262,7 +267,10 @@ class NpuInfoCollector:
                     mapping = self._mapping(npu_smi)
         if failure is not None and pci:
             self.module.warn("%s. %s" % (failure.message, failure.remedy))
-        return build_npu_facts(info, mapping, pci, self._versions(), failure, self.params["include_processes"])
+        facts = build_npu_facts(info, mapping, pci, self._versions(), failure, self.params["include_processes"])
+        # Serving mounts this very file into its containers (vllm_ascend_npu_smi_path).
+        facts["npu_smi_path"] = npu_smi
+        return facts
 
     def _find_npu_smi(self):
         path = self.params["npu_smi_path"]

@@ -71,6 +71,14 @@ options:
       - Port of the first instance; instance N listens on O(base_port) + N.
     type: int
     default: 8000
+  hccl_base_port:
+    description:
+      - First HCCL host port (E(HCCL_IF_BASE_PORT)) of the first multi-chip instance; instance N gets
+        O(hccl_base_port) + 32 * N and HCCL takes the 32 ports from there (CANN 8.5 and 9.0; 16 before).
+      - Containers share the host network, so instances left at HCCL's default 60000 collide
+        (C(EJ0003 ... Failed to bind the IP port)). The ranges must lie within 1024-65520 and apart from the API ports.
+    type: int
+    default: 60000
   served_model_name:
     description:
       - Name clients use in requests, passed as C(--served-model-name). Defaults to O(model).
@@ -234,16 +242,29 @@ plan:
           type: list
           elements: str
           sample: [/dev/davinci0, /dev/davinci1]
+        device_ids:
+          description:
+            - Physical ids of the instance's chips, the N of RV(plan.instances[].devices) and the value of
+              E(ASCEND_VISIBLE_DEVICES) for the Ascend Docker Runtime. The logic id where npu-smi shows no Phy-ID (A2).
+          type: list
+          elements: int
+          sample: [0, 1]
         port:
           description: Port the instance listens on, O(base_port) plus its index.
           type: int
           sample: 8000
+        hccl_ports:
+          description: First and last HCCL host port of the instance; null for a single chip, which needs no HCCL.
+          type: list
+          elements: int
+          sample: [60000, 60031]
         env:
           description: >-
             Environment of the container: E(ASCEND_RT_VISIBLE_DEVICES) (V(0) to tensor-parallel size - 1), and
-            E(HCCL_BUFFSIZE) (V(512)) when the instance spans several chips.
+            E(HCCL_BUFFSIZE) (V(512)) and E(HCCL_IF_BASE_PORT) (the first of RV(plan.instances[].hccl_ports)) when
+            the instance spans several chips.
           type: dict
-          sample: {ASCEND_RT_VISIBLE_DEVICES: "0,1", HCCL_BUFFSIZE: "512"}
+          sample: {ASCEND_RT_VISIBLE_DEVICES: "0,1", HCCL_BUFFSIZE: "512", HCCL_IF_BASE_PORT: "60000"}
         memory_per_chip_mb:
           description: Expected memory per chip.
           type: int
@@ -302,6 +323,7 @@ class ServingPlanner:
                 max_num_seqs=params["max_num_seqs"], gpu_memory_utilization=params["gpu_memory_utilization"],
                 tensor_parallel_size=params["tensor_parallel_size"], base_port=params["base_port"],
                 served_model_name=params["served_model_name"], instances=params["instances"],
+                hccl_base_port=params["hccl_base_port"],
                 vllm_ascend_version=params["vllm_ascend_version"])
         except ServingPlanError as exc:
             self.module.fail_json(msg=str(exc))
@@ -320,6 +342,7 @@ def main():
             gpu_memory_utilization=dict(type="float", default=0.9),
             tensor_parallel_size=dict(type="int"),
             base_port=dict(type="int", default=8000),
+            hccl_base_port=dict(type="int", default=60000),
             served_model_name=dict(type="str"),
             instances=dict(type="int"),
             vllm_ascend_version=dict(type="str"),

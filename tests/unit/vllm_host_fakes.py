@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 
 DRIVER_FILES = ("usr/local/Ascend/driver/lib64/driver/libascend_hal.so", "usr/local/Ascend/driver/version.info",
                 "usr/local/bin/npu-smi", "etc/ascend_install.info", "usr/local/dcmi/libdcmi.so")
@@ -30,4 +31,8 @@ def make_host(base, chip="910B4", devices=2, serving=None, chips=None):
     (tiktoken / "o200k_base.tiktoken").write_text("placeholder\n")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ASCEND_", "HCCL_", "VLLM_", "TIKTOKEN_"))}
     env.update(NPUOPS_SIM_ROOT=str(root), TIKTOKEN_ENCODINGS_BASE=str(tiktoken))
+    # A TP>1 stand-in binds its HCCL port on the host as the real one does: not the shared default 60000 in tests.
+    with socket.socket() as sock:
+        sock.bind(("", 0))
+        env["HCCL_IF_BASE_PORT"] = str(sock.getsockname()[1])
     return env

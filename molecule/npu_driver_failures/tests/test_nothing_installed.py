@@ -4,7 +4,7 @@ import pytest
 testinfra_hosts = ["ansible://ascend_hosts"]
 
 
-@pytest.mark.parametrize("path", ["/usr/local/Ascend", "/etc/ascend_install.info", "/usr/local/sbin/npu-smi",
+@pytest.mark.parametrize("path", ["/usr/local/Ascend", "/etc/ascend_install.info", "/usr/local/bin/npu-smi",
                                   "/dev/davinci0", "/etc/systemd/system/ascend-sim-driver-load.service"])
 def test_no_driver_files(host, path):
     assert not host.file(path).exists

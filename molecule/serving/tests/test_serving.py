@@ -10,7 +10,10 @@ EXPECTED = {
                    "gptoss-20b-2": ([4, 5], 8002), "gptoss-20b-3": ([6, 7], 8003)},
     "mol-srv-rope": {"gptoss-20b-0": ([0], 8000), "gptoss-20b-1": ([1], 8001)},
     "mol-srv-120b": {},
+    "mol-srv-hccl": {"gptoss-20b-0": ([0, 1], 8000), "gptoss-20b-1": ([2, 3], 8001)},
 }
+# Both instances of mol-srv-hccl are forced onto one HCCL port: whichever binds it first serves.
+COLLIDING = "mol-srv-hccl"
 
 
 def containers(host):
@@ -19,11 +22,37 @@ def containers(host):
 
 
 def test_exactly_the_planned_instances_run(host):
-    want = EXPECTED[host.backend.get_hostname()]
+    hostname = host.backend.get_hostname()
+    want = EXPECTED[hostname]
     running = containers(host)
     assert sorted(running) == sorted(want)
-    for name, c in running.items():
-        assert c["State"]["Running"] and c["State"]["Health"]["Status"] == "healthy", name
+    healthy = [n for n, c in running.items() if c["State"]["Running"] and c["State"]["Health"]["Status"] == "healthy"]
+    assert len(healthy) == (1 if hostname == COLLIDING else len(want)), healthy
+
+
+def test_instances_have_distinct_hccl_ports(host):
+    hostname = host.backend.get_hostname()
+    ports = {}
+    for name, c in containers(host).items():
+        env = dict(e.split("=", 1) for e in c["Config"]["Env"])
+        ports[name] = env.get("HCCL_IF_BASE_PORT")
+    if hostname == "mol-srv-b4":
+        # TP2 x4 on the host network: 32 HCCL ports each, from 60000.
+        assert ports == {"gptoss-20b-%d" % i: str(60000 + 32 * i) for i in range(4)}
+    elif hostname == "mol-srv-rope":
+        assert set(ports.values()) == {None}  # single chips use no HCCL
+
+
+def test_forced_hccl_port_collision_shows_the_real_bind_failure(host):
+    if host.backend.get_hostname() != COLLIDING:
+        return
+    failed = [n for n, c in containers(host).items() if c["State"]["Health"]["Status"] != "healthy"
+              or c["RestartCount"] > 0]
+    assert len(failed) == 1, failed
+    log = host.run(f"docker logs --tail 200 {failed[0]}").stderr
+    # vllm-ascend issue 405's text, from the stand-in's real listener on the host network.
+    assert "Failed to bind the IP port. Reason: The IP address and port have been bound already." in log
+    assert "host nic listen start failed, port[60000], return[11][FUNC:StartListenSocket]" in log
 
 
 def test_each_instance_has_only_its_own_npus(host):

@@ -53,13 +53,13 @@ copy_files() {
       "$tool" "$PKG_VERSION" > "$d/$tool"
     chmod 0550 "$d/$tool"
   done
-  echo "Ascend Docker Runtime $PKG_VERSION (simulated by npuops): runc with nothing added." > "$d/README.md"
+  echo "Ascend Docker Runtime $PKG_VERSION (simulated by npuops): runc plus the ASCEND_VISIBLE_DEVICES devices." > "$d/README.md"
   install -m 0500 install.sh "$d/script/installer.sh"
   install -m 0644 common.sh package.info "$d/script/"
   printf '#!/bin/bash\nexec "$(dirname "$(readlink -f "$0")")/installer.sh" --uninstall --install-path=%s\n' \
     "$(dirname "$INSTALL_PATH")" > "$d/script/uninstall.sh"
   chmod 0500 "$d/script/uninstall.sh"
-  printf '%s\n' /usr/local/Ascend/driver/lib64 /usr/local/dcmi /usr/local/sbin/npu-smi > "$(r "$CONF_DIR/base.list")"
+  printf '%s\n' /usr/local/Ascend/driver/lib64 /usr/local/dcmi /usr/local/bin/npu-smi > "$(r "$CONF_DIR/base.list")"
   chmod 0440 "$(r "$CONF_DIR/base.list")"
   printf '%s\n' "version=v$PKG_VERSION" "arch=$(host_arch)" os=linux "path=$INSTALL_PATH" \
     "build=Ascend-docker-runtime_$PKG_VERSION-$(host_arch)" a500=n a500a2=n a200=n a200isoc=n a200ia2=n \

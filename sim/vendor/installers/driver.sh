@@ -135,7 +135,7 @@ PY
 
 remove_driver() {  # PATH keep|drop: drop also forgets the installation in /etc/ascend_install.info
   rm -rf "$(r "$1/driver")" "$(r /usr/local/dcmi)" "$(r /lib/davinci.conf)"
-  [ -L "$(r /usr/local/sbin/npu-smi)" ] && rm -f "$(r /usr/local/sbin/npu-smi)"
+  [ -L "$(r /usr/local/bin/npu-smi)" ] && rm -f "$(r /usr/local/bin/npu-smi)"
   rm -f "$(r /etc/systemd/system/$UNIT)" "$(r /etc/systemd/system/multi-user.target.wants/$UNIT)"
   rmdir "$(r "$1")" 2>/dev/null
   if [ "$2" = drop ]; then
@@ -153,7 +153,7 @@ install_driver() {  # Install|Upgrade
   d=$(r "$path/driver")
   say "[INFO]driver install type: Direct"
   say "[INFO]upgradePercentage:10%"
-  mkdir -p "$d/tools" "$d/script/installer" "$(r /usr/local/sbin)" "$(r /etc/systemd/system/multi-user.target.wants)"
+  mkdir -p "$d/tools" "$d/script/installer" "$(r /usr/local/bin)" "$(r /etc/systemd/system/multi-user.target.wants)"
   install -m 0444 version.info "$d/version.info"
   for lib in lib64/driver/libascend_hal.so lib64/driver/libdrvdsmi_host.so lib64/common/libc_sec.so \
              lib64/common/libmmpa.so; do
@@ -168,7 +168,9 @@ install_driver() {  # Install|Upgrade
       "$tool" "$PKG_VERSION" > "$d/tools/$tool"
     chmod 0755 "$d/tools/$tool"
   done
-  ln -sfn "$path/driver/tools/npu-smi" "$(r /usr/local/sbin/npu-smi)"
+  # Where current drivers put it: the Ascend Docker Runtime mounts /usr/local/bin/npu-smi (base.list; its 2.0 notes:
+  # "适配训练驱动npu-smi位置从sbin移动到bin"), as every vllm-ascend doc does.
+  ln -sfn "$path/driver/tools/npu-smi" "$(r /usr/local/bin/npu-smi)"
   # The real <path>/driver/script/uninstall.sh: here a copy of this installer run with --uninstall.
   install -m 0755 install.sh "$d/script/installer/install.sh"
   install -m 0644 common.sh package.info version.info "$d/script/installer/"

@@ -196,6 +196,39 @@ def test_mapping_a3_has_phy_id_column(write_topology):
                           ["7", "2", "-", "-", "Mcu"]]
 
 
+def test_a3_with_physical_ids_apart_from_logic_ids(write_topology, tmp_path):
+    # The topology of molecule/ascend_runtime: real A3 captures show Phy-ID = logic id; here the first four NPUs
+    # sit at physical ids 8-15, as Huawei's phy-id/logic-id mapping (DCMI, npu-smi -t phyid-remap) allows.
+    topo = write_topology(json.loads((FIXTURES / "topo_A3_16die_phy_apart.json").read_text()))
+    split = [line.split() for line in out(npu_smi("info", "-m", topology=topo))]
+    assert split[1:4] == [["0", "0", "0", "8", "Ascend910"], ["0", "1", "1", "9", "Ascend910"],
+                          ["0", "2", "-", "-", "Mcu"]]
+    assert split[-3:-1] == [["7", "0", "14", "6", "Ascend910"], ["7", "1", "15", "7", "Ascend910"]]
+    table = out(npu_smi("info", topology=topo))
+    assert [line.split("|")[1].split() for line in table if re.match(r"^\| [01] +\d+ +\| 0000:", line)][:2] == \
+        [["0", "8"], ["1", "9"]]
+    assert run(MAKE_DEVICES, "--topology", topo, "--root", tmp_path).returncode == 0
+    assert sorted(p.name for p in (tmp_path / "dev").iterdir() if p.name[7:].isdigit()) == \
+        sorted("davinci%d" % n for n in range(16))
+    # A container given /dev/davinci8 and 9 runs on NPU 0 (logic 0 and 1).
+    proc = tmp_path / "proc"
+    fake_process(proc, 91, "VLLMEngineCor", ["python3"], environ={"NPUOPS_SIM_HBM_MB": "100"}, davinci=[8, 9])
+    rows = [line.split()[1:3] for line in out(npu_smi("info", topology=topo, proc=proc))
+            if re.match(r"^\| \d+ +\d +\| 91 ", line)]
+    assert rows == [["0", "0"], ["0", "1"]]
+
+
+@pytest.mark.parametrize("phy_ids, message", [
+    ([0, 1], "phy_ids must list 16 distinct physical ids"),
+    ([0] * 16, "phy_ids must list 16 distinct physical ids"),
+])
+def test_phy_ids_are_checked(write_topology, phy_ids, message):
+    topo = write_topology({"chip": "Ascend910", "npu_count": 8, "npu_smi_version": "24.1.rc3.7", "phy_ids": phy_ids})
+    assert message in npu_smi("info", topology=topo).stderr
+    a2 = write_topology({"chip": "910B4", "npu_count": 2, "npu_smi_version": "25.0.rc1.1", "phy_ids": [1, 0]}, "a2.json")
+    assert "phy_ids is only for A3" in npu_smi("info", topology=a2).stderr
+
+
 TELEGRAF = "t_usages_board_temp_power_list_910B_25.5.1_telegraf.txt"
 TELEGRAF_TOPOLOGY = {
     "chip": "910B3", "npu_count": 8, "npu_smi_version": "25.5.1", "firmware_version": "7.8.0.6.201",

@@ -178,7 +178,7 @@ def test_fresh_driver_install_writes_the_real_files_and_loads_it(packages, root)
     for name in ("lib64/driver/libascend_hal.so", "tools/hccn_tool", "tools/npu-smi", "script/uninstall.sh"):
         assert (driver / name).exists(), name
     assert (root / "usr/local/dcmi/libdcmi.so").exists()
-    assert os.readlink(root / "usr/local/sbin/npu-smi") == "/usr/local/Ascend/driver/tools/npu-smi"
+    assert os.readlink(root / "usr/local/bin/npu-smi") == "/usr/local/Ascend/driver/tools/npu-smi"
     assert (root / "etc/systemd/system/multi-user.target.wants/ascend-sim-driver-load.service").is_symlink()
     assert (root / "run/npuops-sim/driver-loaded").read_text().strip() == "24.1.0"
     assert sorted(p.name for p in (root / "dev").glob("davinci[0-9]*")) == ["davinci%d" % i for i in range(8)]
@@ -295,7 +295,7 @@ def test_uninstall_removes_what_install_wrote(packages, root):
                             text=True, timeout=60, check=False)
     assert result.returncode == 0
     assert "Reboot needed for uninstallation to take effect!" in ANSI.sub("", result.stdout)  # it is still loaded
-    leftovers = [p for p in ("usr/local/Ascend", "usr/local/dcmi", "usr/local/sbin/npu-smi", "etc/ascend_install.info",
+    leftovers = [p for p in ("usr/local/Ascend", "usr/local/dcmi", "usr/local/bin/npu-smi", "etc/ascend_install.info",
                              "etc/systemd/system/ascend-sim-driver-load.service", "lib/davinci.conf")
                  if (root / p).exists() or (root / p).is_symlink()]
     assert leftovers == []

@@ -56,6 +56,7 @@ def free_port():
 
 class Server:
     def __init__(self, args, env):
+        self.env = env
         self.port = free_port()
         self.proc = subprocess.Popen([sys.executable, str(VLLM), "serve"] + [str(a) for a in args] +
                                      ["--host", "127.0.0.1", "--port", str(self.port)],
@@ -173,6 +174,21 @@ def test_visible_devices_index_the_container_devices(host):
           "valid device range is [0, 0)")
 
 
+def test_a_taken_hccl_port_gives_the_real_ej0003_bind_failure(host):
+    # Two TP>1 instances on the host network with one HCCL_IF_BASE_PORT: vllm-ascend issue 405's text.
+    with socket.socket() as taken:
+        taken.bind(("", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        fails(["serve", BF16_20B, "-tp", "2"], dict(host, HCCL_IF_BASE_PORT=str(port)),
+              "HCCL function error: HcclGetRootInfo(&hcclID), error code is 11",
+              "ERR02200 DIST call hccl api failed.",
+              "Failed to bind the IP port. Reason: The IP address and port have been bound already.",
+              "host nic listen start failed, port[%d], return[11][FUNC:StartListenSocket][FILE:network_manager.cc]"
+              "[LINE:1163]" % port,
+              "(Worker_TP0 pid=", "RuntimeError: Engine core initialization failed. See root cause above.")
+
+
 def test_control_nodes_are_required(host):
     (Path(host["NPUOPS_SIM_ROOT"]) / "dev/davinci_manager").unlink()
     fails(["serve", BF16_20B, "-tp", "2"], host, "valid device range is [0, 0)")
@@ -240,6 +256,19 @@ def test_hbm_override_in_the_topology_counts(tmp_path):
     fails(["serve", BF16_20B], env, "(NPU 0; 28.64 GiB total capacity;")
 
 
+def test_hbm_override_follows_the_logic_id_when_physical_ids_differ(tmp_path):
+    # A3 topology whose logic 0 is /dev/davinci8: the container sees davinci8, the override is keyed by logic id 0.
+    env = make_host(tmp_path, chip="Ascend910", devices=0, chips={"0": {"hbm_total": 32768}})
+    root = Path(env["NPUOPS_SIM_ROOT"])
+    topo_file = root / "usr/local/Ascend/driver/lib64/npuops-sim/npu.json"
+    topo = json.loads(topo_file.read_text())
+    topo["phy_ids"] = [8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7]
+    topo_file.write_text(json.dumps(topo))
+    (root / "dev" / "davinci8").write_text("char 235:8\n")
+    # 32 GB instead of the A3 die's 64 GB: the weights no longer fit.
+    fails(["serve", BF16_20B], env, "(NPU 0; 28.78 GiB total capacity;")
+
+
 def test_first_generation_910_cannot_serve_bf16(tmp_path):
     fails(["serve", BF16_20B, "-tp", "2"], make_host(tmp_path, chip="910B"),
           "bfloat16 of tbe.dsl.transdata is not supported")
@@ -280,6 +309,12 @@ def test_health_version_models(server):
     assert json.loads(server.get("/version")[1]) == {"version": "0.13.0"}
     models = json.loads(server.get("/v1/models")[1])
     assert [m["id"] for m in models["data"]] == ["gpt-oss-20b"] and models["data"][0]["max_model_len"] == 32768
+
+
+def test_a_serving_tp2_instance_holds_its_hccl_port(server):
+    # The listener stays bound while serving, so a second instance on the same port collides.
+    with socket.socket() as probe, pytest.raises(OSError):
+        probe.bind(("", int(server.env["HCCL_IF_BASE_PORT"])))
 
 
 def test_engine_process_name_for_npu_smi(server):

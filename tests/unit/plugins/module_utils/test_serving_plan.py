@@ -55,7 +55,8 @@ def test_atlas_800i_a2_910b4_serves_20b_as_four_tp2_instances():
     assert [i["name"] for i in result["instances"]] == ["gptoss-20b-0", "gptoss-20b-1", "gptoss-20b-2", "gptoss-20b-3"]
     second = result["instances"][1]
     assert second["devices"] == ["/dev/davinci2", "/dev/davinci3"]
-    assert second["env"] == {"ASCEND_RT_VISIBLE_DEVICES": "0,1", "HCCL_BUFFSIZE": "512"}
+    assert second["device_ids"] == [2, 3]
+    assert second["env"] == {"ASCEND_RT_VISIBLE_DEVICES": "0,1", "HCCL_BUFFSIZE": "512", "HCCL_IF_BASE_PORT": "60032"}
     assert (second["memory_per_chip_mb"], second["budget_per_chip_mb"]) == (25832, 29491)
     assert second["expert_parallel"] is False
     assert second["vllm_args"] == [
@@ -105,7 +106,10 @@ def test_a3_serves_120b_at_the_tutorial_settings_as_four_tp4_expert_parallel_ins
     assert result["instances"][0]["devices"] == ["/dev/davinci8", "/dev/davinci9", "/dev/davinci10",
                                                  "/dev/davinci11"]
     assert result["instances"][3]["devices"] == ["/dev/davinci4", "/dev/davinci5", "/dev/davinci6", "/dev/davinci7"]
-    assert result["instances"][2]["env"] == {"ASCEND_RT_VISIBLE_DEVICES": "0,1,2,3", "HCCL_BUFFSIZE": "512"}
+    # ASCEND_VISIBLE_DEVICES takes the same physical ids (Ascend Docker Runtime), never the logic ids.
+    assert result["instances"][0]["device_ids"] == [8, 9, 10, 11] and result["instances"][0]["chips"] == [0, 1, 2, 3]
+    assert result["instances"][2]["env"] == {"ASCEND_RT_VISIBLE_DEVICES": "0,1,2,3", "HCCL_BUFFSIZE": "512",
+                                             "HCCL_IF_BASE_PORT": "60064"}
     assert result["instances"][0]["vllm_args"] == [
         "--dtype", "bfloat16", "--tensor-parallel-size", "4", "--max-model-len", "4096", "--max-num-seqs", "4",
         "--gpu-memory-utilization", "0.9", "--port", "8000", "--served-model-name", "gpt-oss-120b",
@@ -225,6 +229,10 @@ def test_refuses_a_host_without_chips():
     ({"base_port": 70000}, "base_port=70000 is not a TCP port"),
     ({"base_port": 65533}, "base_port=65533 leaves no room for 4 instances"),
     ({"instances": 0}, "instances=0 must be at least 1"),
+    ({"hccl_base_port": 1023}, "hccl_base_port=1023: 4 instances of 2 chips take HCCL host ports 1023-1150 (32 each)"),
+    ({"hccl_base_port": 65400}, "hccl_base_port=65400: 4 instances of 2 chips take HCCL host ports 65400-65527"),
+    ({"hccl_base_port": 7950}, "hccl_base_port=7950: the HCCL host ports 7950-8077 overlap the API ports 8000-8003"),
+    ({"base_port": 60100}, "hccl_base_port=60000: the HCCL host ports 60000-60127 overlap the API ports 60100-60103"),
 ])
 def test_refuses_options_out_of_range(options, expected):
     assert refusal(a2_910b4(), **options).startswith(expected)
@@ -240,3 +248,22 @@ def test_refuses_a_context_whose_kv_cache_fits_at_no_tp():
                               "cache) even at tensor_parallel_size=8")
     assert message.endswith("Lower max_model_len to 114688 or less, or lower max_num_seqs")
     assert plan(a2_910b4(), max_model_len=114688, max_num_seqs=64)["tensor_parallel_size"] == 8
+
+
+def test_each_multi_chip_instance_gets_its_own_hccl_port_range():
+    # HCCL takes 32 host ports from HCCL_IF_BASE_PORT (CANN 8.5 / 9.0 docs); with --net=host two instances left at
+    # the default 60000 collide (vllm-ascend issue 405), so the ranges must be disjoint.
+    instances = plan(a2_910b4())["instances"]
+    assert [i["hccl_ports"] for i in instances] == [[60000, 60031], [60032, 60063], [60064, 60095], [60096, 60127]]
+    assert [i["env"]["HCCL_IF_BASE_PORT"] for i in instances] == ["60000", "60032", "60064", "60096"]
+    moved = plan(a2_910b4(), hccl_base_port=50000)["instances"]
+    assert [i["hccl_ports"][0] for i in moved] == [50000, 50032, 50064, 50096]
+    assert plan(a2_910b4(), hccl_base_port=65520 - 4 * 32 + 1)["instances"][-1]["hccl_ports"][1] == 65520
+
+
+def test_single_chip_instances_need_no_hccl_ports():
+    instances = plan(a2_910b3())["instances"]
+    assert {i["tensor_parallel_size"] for i in instances} == {1}
+    assert all(i["hccl_ports"] is None and "HCCL_IF_BASE_PORT" not in i["env"] for i in instances)
+    # Without HCCL, API ports may sit anywhere, even where a range would have gone.
+    assert plan(a2_910b3(), base_port=60000)["instances"][0]["port"] == 60000

@@ -44,3 +44,23 @@ def test_failures_without_a_serving_remedy_say_what_to_change():
 def test_unknown_failure_keeps_the_last_line_as_evidence():
     diagnosis = classify("booting\nSegmentation fault (core dumped)\n\n")
     assert (diagnosis.kind, diagnosis.next_step, diagnosis.evidence) == ("unknown", None, "Segmentation fault (core dumped)")
+
+
+# vllm-ascend issue 405, verbatim: a second TP=4 process on the same host, both on HCCL's default port.
+HCCL_COLLISION = """\
+[rank0]: RuntimeError: createHCCLComm:build/CMakeFiles/torch_npu.dir/compiler_depend.ts:1479 HCCL function error: \
+HcclGetRootInfo(&hcclID), error code is 11
+[rank0]: [ERROR] 2025-03-26-17:01:03 (PID:159, Device:0, RankID:-1) ERR02200 DIST call hccl api failed.
+[rank0]: EJ0003: [PID: 159] 2025-03-26-17:01:02.816.428 Failed to bind the IP port. Reason: The IP address and port \
+have been bound already.
+[rank0]:         TraceBack (most recent call last):
+[rank0]:         host nic listen start failed, port[60000], return[11][FUNC:StartListenSocket][FILE:network_manager.cc]\
+[LINE:1163]
+"""
+
+
+def test_hccl_port_collision_names_the_port_setting():
+    diagnosis = classify(HCCL_COLLISION)
+    assert (diagnosis.kind, diagnosis.next_step) == ("hccl_port_in_use", None)
+    assert diagnosis.evidence.startswith("[rank0]: EJ0003: [PID: 159]")
+    assert "vllm_ascend_hccl_base_port" in diagnosis.hint

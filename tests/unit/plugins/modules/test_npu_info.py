@@ -139,6 +139,7 @@ def test_tool_missing_with_a3_in_sysfs(tmp_path):
     result = host.run(npu_smi_path=str(tmp_path / "absent" / "npu-smi"))
     npu = result["ansible_facts"]["npu"]
     assert (npu["source"], npu["error"]["kind"], npu["npu_smi_version"]) == ("sysfs", "tool_missing", None)
+    assert npu["npu_smi_path"] is None
     assert str(tmp_path / "absent" / "npu-smi") in npu["error"]["message"]
     summary = npu["summary"]
     assert (summary["chip_count"], summary["family"], summary["box_model"]) == (16, "910_93", "Atlas 800I A3")
@@ -160,6 +161,8 @@ def test_npu_smi_is_found_on_path(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", os.pathsep.join([str(host.npu_smi.path.parent), os.environ["PATH"]]))
     npu = host.facts(npu_smi_path=None)
     assert npu["source"] == "npu-smi" and len(host.npu_smi.calls) == 2
+    # Serving mounts the file discovery ran.
+    assert npu["npu_smi_path"] == str(host.npu_smi.path)
 
 
 def test_parse_error_fails_naming_the_line(tmp_path):
