@@ -15,11 +15,11 @@ from ansible_collections.npuops.gptoss.plugins.module_utils.vllm_remediation imp
     next_step, settings_from_container, to_step)
 
 
-def diagnose(log: str, container: dict | None = None, release: str = "") -> dict:
+def diagnose(log: str, container: dict | None = None, release: str = "", applied=()) -> dict:
     """The failure in an instance's log and the next step for the settings its container runs with."""
     diagnosis = classify(str(log or ""))
     settings = settings_from_container(container or {}, release)
-    step, hint = next_step(diagnosis.kind, diagnosis.details, settings)
+    step, hint = next_step(diagnosis.kind, diagnosis.details, settings, [a["name"] for a in applied or []])
     out = asdict(diagnosis)
     out["hint"] = diagnosis.hint or hint
     out["next_step"] = step.as_dict() if step else None
@@ -46,7 +46,7 @@ def record(state: dict, instances: list, verdicts: list, failed: list, remediate
     by_name = {inst["name"]: inst for inst in instances}
     diagnoses, steps = [], []
     for entry in failed or []:
-        found = diagnose(entry.get("log", ""), entry.get("container"), release)
+        found = diagnose(entry.get("log", ""), entry.get("container"), release, state.get("applied"))
         found["instance"] = entry["name"]
         diagnoses.append(found)
         inst = by_name.get(entry["name"], {})

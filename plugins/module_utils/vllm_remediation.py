@@ -220,8 +220,12 @@ def _context_that_fits(s: Settings, kind: str, estimated: int | None):
     return Step("max_model_len", kind, at_most={"max_model_len": cap}, reason="vLLM: decrease max_model_len")
 
 
-def next_step(kind: str, details: dict, settings: Settings) -> tuple[Step | None, str]:
-    """The first step of the failure's ladder that changes something for these settings, and a hint otherwise."""
+def next_step(kind: str, details: dict, settings: Settings, applied=()) -> tuple[Step | None, str]:
+    """The first step of the failure's ladder that changes something for these settings, and a hint otherwise.
+
+    Rungs whose step name is not in `applied` yet come first, so a ladder tries each kind of change once (fewer
+    sequences, then a shorter context, ...) before it repeats one.
+    """
     details = details or {}
     if kind == "rope_operation":
         ladder = [_enforce_eager]
@@ -237,10 +241,10 @@ def next_step(kind: str, details: dict, settings: Settings) -> tuple[Step | None
         ladder = [_expandable_segments, _fewer_sequences, _shorter_context, _less_memory]
     else:
         return None, ""
-    for rung in ladder:
-        step = rung(settings, kind)
-        if step is not None:
-            return step, ""
+    steps = [step for step in (rung(settings, kind) for rung in ladder) if step is not None]
+    done = set(applied or ())
+    for step in [s for s in steps if s.name not in done] + [s for s in steps if s.name in done]:
+        return step, ""
     return None, "every remediation step for it is already in effect"
 
 
