@@ -10,8 +10,8 @@ short_description: Apply kept remediation steps to the configured serving settin
 version_added: 0.2.0
 author: npuops contributors (@npuops)
 description:
-  - Applies each step in order to the configured C(max_model_len), C(max_num_seqs) and C(gpu_memory_utilization):
-    C(at_most) caps a setting (C(min(current, value))), C(at_least) raises it; C(env) and C(args) collect the
+  - Applies each step in order to the configured C(max_model_len), C(max_num_seqs) and C(gpu_memory_utilization).
+    C(at_most) caps a setting (the smaller of the two values wins), C(at_least) raises it; C(env) and C(args) collect the
     environment variables and C(vllm serve) flags the steps add.
   - A step is a dict (C(name), C(kind), C(at_most), C(at_least), C(env), C(args), C(reason)) as
     M(npuops.gptoss.serving_verify) records it, or one of the names earlier releases kept (C(enforce_eager),
