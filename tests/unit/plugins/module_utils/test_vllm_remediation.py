@@ -158,7 +158,7 @@ def test_the_a3_examples_context_is_never_raised():
 
 def test_kv_cache_cap_is_vllms_estimate_and_utilization_stops_at_095():
     at_top = Settings(("--max-model-len", "32768", "--gpu-memory-utilization", "0.95"), {})
-    step, _ = next_step("kv_cache_memory", {"estimated_max_model_len": 30208}, at_top)
+    step, _hint = next_step("kv_cache_memory", {"estimated_max_model_len": 30208}, at_top)
     assert (step.name, step.at_most) == ("max_model_len", {"max_model_len": 30208})
     step, hint = next_step("kv_cache_memory", {}, Settings(("--max-model-len", "2048", "--gpu-memory-utilization",
                                                             "0.95"), {}))
