@@ -74,7 +74,7 @@ EXAMPLES = r"""
 RETURN = r"""
 _value:
   description:
-    - C(round), C(done), C(pending) (steps to apply now), C(applied) (every step in effect), C(fixed_by),
+    - C(round), C(done), C(pending) (steps to apply now), C(pending_text), C(applied) (every step in effect), C(fixed_by),
       C(diagnoses), C(results) (per instance), C(report) (in plan order) and C(diagnosis) (one line).
   type: dict
 """

@@ -64,6 +64,7 @@ def record(state: dict, instances: list, verdicts: list, failed: list, remediate
                applied=list(state.get("applied") or []) + pending,
                fixed_by=list(state.get("fixed_by") or []) + [s["name"] for s in pending],
                diagnoses=list(state.get("diagnoses") or []) + diagnoses)
+    new["pending_text"] = ", ".join(to_step(s).describe() for s in pending)
     report = [results[inst["name"]] for inst in instances if inst["name"] in results]
     new["report"] = report
     new["diagnosis"] = _summary(new, report)

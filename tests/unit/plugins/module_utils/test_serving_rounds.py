@@ -30,6 +30,7 @@ def test_a_rope_failure_is_fixed_by_eager_mode_in_a_second_round():
     first = failed_round({})
     assert not first["done"] and [s["name"] for s in first["pending"]] == ["enforce_eager"]
     assert first["pending"][0]["args"] == ["--enforce-eager"]
+    assert first["pending_text"] == "enforce_eager (--enforce-eager)"
     assert all(r["status"] == "failed" and "RopeOperation" in r["detail"] for r in first["report"])
     assert "secret" not in repr(first)
     second = verified_round(first)
