@@ -47,7 +47,8 @@ KNOWN_FAILURES: tuple[KnownFailure, ...] = (
     # vLLM's own KV-cache checks (vllm/v1/core/kv_cache_utils.py): the message names the remedy.
     KnownFailure("kv_cache_memory", "not enough memory for the KV cache", (
         Pattern(r"No available memory for the cache blocks", "vllm/v1/core/kv_cache_utils.py"),
-        Pattern(r"To serve at least one request with the models's max seq len", "vllm/v1/core/kv_cache_utils.py"),
+        # "models's" in older releases, "model's" in newer ones.
+        Pattern(r"To serve at least one request with the models?'s max seq len", "vllm/v1/core/kv_cache_utils.py"),
     )),
     KnownFailure("npu_oom", "NPU out of memory", (
         Pattern(r"Worker (?:failed )?with error 'NPU out of memory\.", "vllm-ascend issue 3308"),

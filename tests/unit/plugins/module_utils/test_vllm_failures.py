@@ -91,6 +91,9 @@ def test_each_quoted_line_alone_is_the_evidence(line):
 
 def test_the_kv_cache_estimate_is_read_from_vllms_message():
     assert classify(worker_log(KV_FIT)).details["estimated_max_model_len"] == 30208
+    # Newer vLLM spells it "model's".
+    newer = classify(worker_log(KV_FIT.replace("models's", "model's")))
+    assert (newer.kind, newer.details["estimated_max_model_len"]) == ("kv_cache_memory", 30208)
 
 
 def test_an_oom_while_the_weights_load_has_no_serving_remedy():
