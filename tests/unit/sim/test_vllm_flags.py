@@ -10,13 +10,13 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/unit: shared helpers
 
 from vllm_flag_cases import REPO, dumped_versions, load_dump, option_cases, standin, standin_outcome
 
 from ansible_collections.npuops.gptoss.plugins.module_utils.serving_plan import plan_host
+from ansible_collections.npuops.gptoss.plugins.module_utils.vllm_remediation import Settings, next_step
 
 VERSIONS = dumped_versions()
 # The vLLM bases of the simulated vllm-ascend releases (sim/vllm/flags/README.md), and the live one.
@@ -144,6 +144,21 @@ def test_removed_flags_are_refused_by_the_running_standin(tmp_path):
 
 # ----------------------------------------------------------------- what the project and the recipes emit
 
+def ladder_args(settings):
+    """The serve arguments every rung of every remediation ladder adds to an instance with these settings."""
+    found = []
+    for kind in ("rope_operation", "acl_graph_capture", "npu_oom", "kv_cache_memory"):
+        applied = []
+        while True:
+            step = next_step(kind, {}, settings, applied)[0]
+            if step is None or step.name in applied:
+                break
+            applied.append(step.name)
+            if step.args:
+                found.append(list(step.args))
+    return found
+
+
 def project_command_lines():
     """vllm serve lines of the serving plans the collection makes (serving_plan / gptoss_models), with each
     remediation step's arguments (roles/vllm_ascend/vars/main.yml)."""
@@ -161,12 +176,11 @@ def project_command_lines():
         plan_host(facts([chip(i, "Ascend910", 65536, i, i // 2, i % 2) for i in range(16)], "Atlas 800 A3"),
                   "gpt-oss-120b", max_model_len=4096, max_num_seqs=4, gpu_memory_utilization=0.9),
     ]
-    remedies = yaml.safe_load((REPO / "roles" / "vllm_ascend" / "vars" / "main.yml").read_text())
-    extra = [list(step.get("args") or []) for step in remedies["__vllm_ascend_remedies"].values()]
     lines = []
     for plan in plans:
         for instance in plan.instances:
-            for args in [[]] + extra:
+            settings = Settings(tuple(instance.vllm_args), dict(instance.env), "v0.18.0rc1")
+            for args in [[]] + ladder_args(settings):
                 lines.append(["serve", "/models/" + plan.model] + list(instance.vllm_args) + args)
     return lines
 
