@@ -76,7 +76,7 @@ class WeightsSettings:
 
     @classmethod
     def from_vars(cls, values: dict) -> "WeightsSettings":
-        known = {f for f in cls.__dataclass_fields__}
+        known = set(cls.__dataclass_fields__)
         given = {k: v for k, v in values.items() if k in known}
         if "fetch_once" in given:
             given["fetch_once"] = as_bool(given["fetch_once"])
