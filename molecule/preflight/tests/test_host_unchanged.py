@@ -3,12 +3,14 @@ testinfra_hosts = ["ansible://ascend_hosts"]
 
 PATHS = ["/usr/local/Ascend", "/etc/docker/daemon.json", "/etc/ascend_install.info", "/var/lib/npuops",
          "/var/cache/npuops", "/etc/ansible/facts.d"]
-# prepare installed driver 25.0.rc1.1 on this host only: preflight must refuse it and leave it as it was.
+# prepare installed driver 25.0.rc1.1 on this host only (npu_driver: the driver, its install info and its package
+# cache): preflight must refuse it and leave it as it was.
 OLD_DRIVER_HOST = "mol-pf-olddrv"
+PREPARED = {"/usr/local/Ascend", "/etc/ascend_install.info", "/var/cache/npuops"}
 
 
 def test_nothing_written(host):
-    expected = {"/usr/local/Ascend", "/etc/ascend_install.info"} if host.backend.get_hostname() == OLD_DRIVER_HOST else set()
+    expected = PREPARED if host.backend.get_hostname() == OLD_DRIVER_HOST else set()
     assert {path for path in PATHS if host.file(path).exists} == expected
 
 
