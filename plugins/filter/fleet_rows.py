@@ -74,6 +74,8 @@ from collections.abc import Mapping, Sequence
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.npuops.gptoss.plugins.module_utils.play_hosts import PlayHostsError, sorted_host_vars
+
 
 def _mapping(value: object) -> Mapping:
     return value if isinstance(value, Mapping) else {}
@@ -112,16 +114,11 @@ def fleet_row(host: str, facts: Mapping) -> dict:
 
 
 def fleet_rows(hosts: Sequence[str], hostvars: Mapping) -> list[dict]:
-    if not isinstance(hosts, Sequence) or isinstance(hosts, (str, bytes)):
-        raise AnsibleFilterError("fleet_rows: input must be a list of host names")
-    if not isinstance(hostvars, Mapping):
-        raise AnsibleFilterError("fleet_rows: hostvars must be a mapping of host name to variables")
-    rows = []
-    for host in sorted(str(h) for h in hosts):
-        if host not in hostvars:
-            raise AnsibleFilterError("fleet_rows: host %s is not in hostvars" % host)
-        rows.append(fleet_row(host, _mapping(_mapping(hostvars[host]).get("ansible_facts"))))
-    return rows
+    try:
+        return [fleet_row(host, _mapping(host_vars.get("ansible_facts")))
+                for host, host_vars in sorted_host_vars("fleet_rows", hosts, hostvars)]
+    except PlayHostsError as exc:
+        raise AnsibleFilterError(str(exc)) from exc
 
 
 class FilterModule:

@@ -44,21 +44,16 @@ from collections.abc import Mapping, Sequence
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.npuops.gptoss.plugins.module_utils.play_hosts import PlayHostsError, sorted_host_vars
+
 
 def serving_notes(hosts: Sequence[str], hostvars: Mapping) -> list[str]:
-    if not isinstance(hosts, Sequence) or isinstance(hosts, (str, bytes)):
-        raise AnsibleFilterError("serving_notes: input must be a list of host names")
-    if not isinstance(hostvars, Mapping):
-        raise AnsibleFilterError("serving_notes: hostvars must be a mapping of host name to variables")
-    notes = []
-    for host in sorted(str(h) for h in hosts):
-        if host not in hostvars:
-            raise AnsibleFilterError("serving_notes: host %s is not in hostvars" % host)
-        host_vars = hostvars[host]
-        diagnosis = host_vars.get("serving_verify_diagnosis") if isinstance(host_vars, Mapping) else None
-        if diagnosis:
-            notes.append("%s: %s" % (host, diagnosis))
-    return notes
+    try:
+        return ["%s: %s" % (host, host_vars["serving_verify_diagnosis"])
+                for host, host_vars in sorted_host_vars("serving_notes", hosts, hostvars)
+                if host_vars.get("serving_verify_diagnosis")]
+    except PlayHostsError as exc:
+        raise AnsibleFilterError(str(exc)) from exc
 
 
 class FilterModule:

@@ -45,18 +45,17 @@ from collections.abc import Mapping, Sequence
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.npuops.gptoss.plugins.module_utils.play_hosts import PlayHostsError, sorted_host_vars
+
 
 def serving_rows(hosts: Sequence[str], hostvars: Mapping) -> list[dict]:
-    if not isinstance(hosts, Sequence) or isinstance(hosts, (str, bytes)):
-        raise AnsibleFilterError("serving_rows: input must be a list of host names")
-    if not isinstance(hostvars, Mapping):
-        raise AnsibleFilterError("serving_rows: hostvars must be a mapping of host name to variables")
+    try:
+        walked = list(sorted_host_vars("serving_rows", hosts, hostvars))
+    except PlayHostsError as exc:
+        raise AnsibleFilterError(str(exc)) from exc
     rows = []
-    for host in sorted(str(h) for h in hosts):
-        if host not in hostvars:
-            raise AnsibleFilterError("serving_rows: host %s is not in hostvars" % host)
-        host_vars = hostvars[host]
-        report = host_vars.get("serving_verify_report") if isinstance(host_vars, Mapping) else None
+    for host, host_vars in walked:
+        report = host_vars.get("serving_verify_report")
         if report is None:
             continue
         if not isinstance(report, Sequence) or isinstance(report, (str, bytes)):
