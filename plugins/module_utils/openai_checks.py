@@ -5,7 +5,8 @@
 One endpoint is checked by a short conversation: ``GET /v1/models`` lists the served model; a chat completion at
 temperature 0 answers the prompt with text matching the expected regular expression, with reasoning when the
 reasoning parser is on; a ``get_weather`` tool call comes back with a ``city`` argument and the tool's result
-(21 degrees) is used in the next answer; ``GET /v1/models`` without the API key is refused with 401.
+(21 degrees) is used in the next answer; ``GET /v1/models`` without the API key is refused with 401. ``GET /version``
+tells which engine answered (vLLM's own version string, as the running server reports it); it is recorded, not judged.
 
 Everything here is pure: the requests go through a ``send(path, body, with_key)`` callable the caller supplies,
 so the verdict logic runs the same against a real server and in tests. The problem texts are the ones the
@@ -20,6 +21,8 @@ from typing import Any, Callable
 from urllib.parse import urlsplit
 
 MODELS_PATH = "/v1/models"
+# vLLM's api_server answers {"version": <vllm.__version__>} here, outside /v1, so without the API key too.
+VERSION_PATH = "/version"
 CHAT_PATH = "/v1/chat/completions"
 
 TOOL_NAME = "get_weather"
@@ -45,6 +48,7 @@ NO_ANSWER = -1  # Reply.status when no HTTP answer came back (refused, reset, ti
 
 # What each request is called in the problem texts.
 MODELS_REQUEST = "/v1/models"
+VERSION_REQUEST = "/version"
 CHAT_REQUEST = "chat completion"
 TOOL_CALL_REQUEST = "tool call request"
 TOOL_RESULT_REQUEST = "tool result request"
@@ -89,6 +93,8 @@ class Verdict:
     chips: tuple
     answer: str
     problems: tuple = field(default=())
+    # What GET /version reported, e.g. "vLLM 0.32.0"; empty when the server did not say.
+    engine: str = ""
 
     @property
     def status(self) -> str:
@@ -96,7 +102,7 @@ class Verdict:
 
     def as_dict(self) -> dict:
         return {"instance": self.instance, "port": self.port, "chips": list(self.chips), "answer": self.answer,
-                "status": self.status, "detail": "; ".join(self.problems)}
+                "status": self.status, "detail": "; ".join(self.problems), "engine": self.engine}
 
 
 Send = Callable[[str, "dict | None", bool], Reply]
@@ -218,6 +224,14 @@ def is_weather_call(calls: list) -> bool:
 
 # ---------------------------------------------------------------------------------------------- problems
 
+def engine_of(reply: Reply | None) -> str:
+    """``vLLM <version>`` from a ``GET /version`` answer; empty for anything else (no such route, not JSON)."""
+    if reply is None or reply.status != 200 or not isinstance(reply.body, dict):
+        return ""
+    version = reply.body.get("version")
+    return "vLLM %s" % version if isinstance(version, str) and version.strip() else ""
+
+
 def models_problems(reply: Reply, model: str) -> list[str]:
     if reply.status != 200:
         return ["/v1/models answered %s" % reply.status]
@@ -275,6 +289,7 @@ def probe_endpoint(endpoint: Endpoint, settings: ProbeSettings, send: Send) -> V
     """
     problems: list[str] = []
     answer = ""
+    engine = ""
 
     def ask(request: str, path: str, body: dict | None = None, with_key: bool = True) -> Reply:
         reply = send(path, body, with_key and settings.with_key)
@@ -284,6 +299,7 @@ def probe_endpoint(endpoint: Endpoint, settings: ProbeSettings, send: Send) -> V
 
     try:
         problems += models_problems(ask(MODELS_REQUEST, MODELS_PATH), settings.model)
+        engine = engine_of(ask(VERSION_REQUEST, VERSION_PATH))
         chat = ask(CHAT_REQUEST, CHAT_PATH, chat_body(settings))
         answer = answer_text(chat)
         problems += chat_problems(chat, settings)
@@ -298,4 +314,4 @@ def probe_endpoint(endpoint: Endpoint, settings: ProbeSettings, send: Send) -> V
     except _NoAnswer as exc:
         problems.append(str(exc))
     return Verdict(instance=endpoint.name, port=endpoint.port, chips=endpoint.chips, answer=answer,
-                   problems=tuple(problems))
+                   problems=tuple(problems), engine=engine)

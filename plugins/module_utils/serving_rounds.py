@@ -52,7 +52,7 @@ def record(state: dict, instances: list, verdicts: list, failed: list, remediate
         inst = by_name.get(entry["name"], {})
         detail = "%s: %s" % (found["summary"], found["evidence"]) + (" (%s)" % found["hint"] if found["hint"] else "")
         results[entry["name"]] = {"instance": entry["name"], "port": inst.get("port"), "chips": inst.get("chips"),
-                                  "status": "failed", "answer": "", "detail": detail}
+                                  "status": "failed", "answer": "", "detail": detail, "engine": ""}
         step = found["next_step"]
         # The instances of a host share their settings: one step per name, the first instance's.
         if step and step["name"] not in [s["name"] for s in steps]:

@@ -173,6 +173,13 @@ verdicts:
       type: str
       returned: always
       sample: Paris
+    engine:
+      description:
+        - Which engine answered, from its C(GET /version) (vLLM's own version string), e.g. V(vLLM 0.32.0); empty when
+          the server did not answer that route with a version. Recorded, never judged.
+      type: str
+      returned: always
+      sample: vLLM 0.32.0
     detail:
       description: >-
         The problems, joined with V(; ); empty when verified. For example V(/v1/models does not list gpt-oss-20b),

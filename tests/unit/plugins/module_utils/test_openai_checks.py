@@ -256,13 +256,17 @@ class FakeServer:
     """send() answering from a table of (path, kind) -> Reply, recording what was asked."""
 
     def __init__(self, **overrides):
+        # /version as vLLM's api_server answers it (vllm/entrypoints/openai/api_server.py, show_version).
         self.replies = {"models": Reply(200, MODELS), "noauth": Reply(401, UNAUTHORIZED), "chat": Reply(200, CHAT),
-                        "tool": Reply(200, TOOL_CALL), "result": Reply(200, TOOL_ANSWER)}
+                        "tool": Reply(200, TOOL_CALL), "result": Reply(200, TOOL_ANSWER),
+                        "version": Reply(200, {"version": "0.32.0"})}
         self.replies.update(overrides)
         self.asked = []
 
     def __call__(self, path, body, with_key):
-        if body is None:  # the first GET is the model list, a second one the request without the key
+        if path == "/version":
+            kind = "version"
+        elif body is None:  # the first GET is the model list, a second one the request without the key
             kind = "noauth" if ("models", True) in self.asked or ("models", False) in self.asked else "models"
         elif "tools" not in body:
             kind = "chat"
@@ -279,8 +283,16 @@ def test_a_verified_endpoint():
     server = FakeServer()
     verdict = probe_endpoint(ENDPOINT, SETTINGS, server).as_dict()
     assert verdict == {"instance": "gptoss-20b-0", "port": 8000, "chips": [0, 1], "answer": "Paris",
-                       "status": "verified", "detail": ""}
-    assert server.asked == [("models", True), ("chat", True), ("tool", True), ("result", True), ("noauth", False)]
+                       "status": "verified", "detail": "", "engine": "vLLM 0.32.0"}
+    assert server.asked == [("models", True), ("version", True), ("chat", True), ("tool", True), ("result", True),
+                            ("noauth", False)]
+
+
+@pytest.mark.parametrize("reply", [Reply(404, {"detail": "Not Found"}), Reply(200, None), Reply(200, {"version": ""}),
+                                   Reply(200, {"version": 32})])
+def test_an_engine_that_does_not_say_its_version_is_recorded_empty_and_not_judged(reply):
+    verdict = probe_endpoint(ENDPOINT, SETTINGS, FakeServer(version=reply)).as_dict()
+    assert verdict["engine"] == "" and verdict["status"] == "verified"
 
 
 def test_every_problem_is_joined_in_order():
@@ -299,7 +311,7 @@ def test_without_a_key_and_tools_fewer_requests():
                              check_tools=False, with_key=False)
     server = FakeServer()
     assert probe_endpoint(ENDPOINT, settings, server).status == "verified"
-    assert server.asked == [("models", False), ("chat", False)]
+    assert server.asked == [("models", False), ("version", False), ("chat", False)]
 
 
 def test_no_answer_ends_the_endpoints_checks():

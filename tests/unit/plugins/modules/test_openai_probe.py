@@ -110,7 +110,7 @@ def test_three_endpoints_verified_in_one_call(servers):
     assert result["changed"] is False and "failed" not in result, result
     assert result["verdicts"] == [{"instance": "gptoss-20b-%d" % i, "port": servers["full%d" % i].port,
                                    "chips": [2 * i, 2 * i + 1], "answer": "Paris", "status": "verified",
-                                   "detail": ""} for i in range(3)]
+                                   "detail": "", "engine": "vLLM 0.13.0"} for i in range(3)]
     assert KEY not in json.dumps(result)
     assert result["invocation"]["module_args"]["api_key"] == "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
 
@@ -153,6 +153,7 @@ def test_closed_port_fails_that_instance_only(servers):
     assert "failed" not in result
     gone, up = result["verdicts"]
     assert gone == {"instance": "gone", "port": closed, "chips": [4, 5], "answer": "", "status": "wrong answers",
+                    "engine": "",
                     "detail": "/v1/models got no answer from http://127.0.0.1:%d/v1/models: Connection refused"
                               % closed}
     assert up["status"] == "verified"
@@ -225,4 +226,4 @@ def test_documentation_matches_the_argument_spec(monkeypatch):
     modules = {key for task in examples for key in task if key != "name" and key != "register"}
     assert modules == {"npuops.gptoss.openai_probe", "ansible.builtin.assert"}
     returned = yaml.safe_load(openai_probe.RETURN)["verdicts"]["contains"]
-    assert sorted(returned) == ["answer", "chips", "detail", "instance", "port", "status"]
+    assert sorted(returned) == ["answer", "chips", "detail", "engine", "instance", "port", "status"]
