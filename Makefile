@@ -19,12 +19,12 @@ export ANSIBLE_ROLES_PATH := $(ROOT)/roles
 export NPUOPS_SIM_STATE := $(STATE)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help venv collection-link sim-up sim-down demo test unit lint sanity vllm-flags molecule integration bench clean
+.PHONY: help venv collection-link sim-up sim-down demo test unit lint sanity vllm-flags engine molecule integration bench clean
 
 help:
 	@echo "make demo       bring up the simulated fleet and run playbooks/site.yml against it"
-	@echo "make test       every test tier: unit, lint, sanity, vllm-flags, molecule, integration"
-	@echo "make unit|lint|sanity|vllm-flags|molecule|integration   one tier (SCENARIO=name: one molecule scenario)"
+	@echo "make test       every test tier: unit, lint, sanity, vllm-flags, engine, molecule, integration"
+	@echo "make unit|lint|sanity|vllm-flags|engine|molecule|integration   one tier (SCENARIO=name: one molecule scenario)"
 	@echo "make sim-up|sim-down             the simulated fleet alone"
 	@echo "ANSIBLE_ARGS=-vvv make demo      pass options to ansible-playbook"
 
@@ -53,7 +53,7 @@ demo: venv collection-link
 	prev=$$(cat $(STATE)/demo-seconds 2>/dev/null || echo); echo $$took > $(STATE)/demo-seconds; \
 	echo "demo: completed in $$took s$${prev:+ (previous run: $$prev s)}"
 
-test: unit lint sanity vllm-flags molecule integration
+test: unit lint sanity vllm-flags engine molecule integration
 	@echo "make test: every tier passed"
 
 unit: venv collection-link
@@ -70,6 +70,11 @@ sanity: venv
 vllm-flags: venv collection-link
 	sim/vllm/flags/live-venv.sh >/dev/null
 	python -m pytest tests/vllm_flags
+
+# The real engine's pieces: the tiny trained gpt-oss checkpoint (built once per machine, into $(STATE)/engine/).
+engine: venv collection-link
+	sim/vllm/flags/live-venv.sh >/dev/null
+	python -m pytest tests/engine
 
 molecule: venv collection-link
 	sim/bin/engine-up.sh
