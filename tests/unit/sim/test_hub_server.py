@@ -247,6 +247,7 @@ def test_fault_drops_after_exact_bytes_once_then_serves_whole(server, faults):
     assert (r.status, r.headers["Content-Length"], r.complete) == (200, "300000", False)
     assert r.body == STATIC_DATA[:65536]
     assert json.loads(server.faults.read_text())["drop"][0]["times"] == 0
+
     # Only this file's lines: the line of an earlier test's request may be written after `mark` was taken.
     def mine(entries):
         return [e for e in entries if e["path"] == STATIC]
